@@ -1,0 +1,62 @@
+"""What a patron may book: free times grouped by day, lengths on offer, nearest alternatives."""
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+
+from django.utils import timezone
+
+from .models import Library, Slot
+from .services import MAX_SLOTS_PER_BOOKING, consecutive_slots
+
+
+@dataclass(frozen=True)
+class FreeDay:
+    day: dt.date
+    slots: list[Slot]
+
+
+def online_notice(library: Library) -> dt.timedelta:
+    return dt.timedelta(minutes=library.min_notice_minutes)
+
+
+def bookable_slots(library: Library, *, now: dt.datetime):
+    """The free times patrons may book online at `library`, soonest first (one query)."""
+    today = timezone.localdate(now)
+    horizon_end = timezone.make_aware(
+        dt.datetime.combine(today + dt.timedelta(weeks=library.booking_horizon_weeks), dt.time.min)
+    )
+    return (
+        Slot.objects.at(library)
+        .bookable(now=now, notice=online_notice(library))
+        .filter(starts_at__lt=horizon_end)
+        .select_related("guide")
+        .order_by("starts_at", "guide__display_name")
+    )
+
+
+def free_days(library: Library, *, now: dt.datetime) -> list[FreeDay]:
+    slots = bookable_slots(library, now=now)
+    return [
+        FreeDay(day=day, slots=list(group))
+        for day, group in groupby(slots, key=lambda s: timezone.localdate(s.starts_at))
+    ]
+
+
+def slot_lengths(slot: Slot) -> list[int]:
+    """Minutes on offer from `slot`: 15, and 30/45 while the guide's next slots are free."""
+    lengths = []
+    for slot_in_run in consecutive_slots(slot, MAX_SLOTS_PER_BOOKING):
+        if slot_in_run.booking_id is not None:
+            break
+        lengths.append(int((slot_in_run.ends_at - slot.starts_at).total_seconds() // 60))
+    return lengths
+
+
+def nearest_free_slots(slot: Slot, *, now: dt.datetime, count: int = 5) -> list[Slot]:
+    """Free times at the same library closest after the one a patron just missed."""
+    later = bookable_slots(slot.library, now=now).filter(starts_at__gte=slot.starts_at)
+    nearest = list(later[:count])
+    if not nearest:
+        nearest = list(bookable_slots(slot.library, now=now)[:count])
+    return nearest

@@ -1,0 +1,101 @@
+import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import DeviceType, Topic
+
+
+def normalise_phone(raw: str) -> str:
+    """A Finnish or international number in E.164 form, or ValidationError."""
+    try:
+        number = phonenumbers.parse(raw, "FI")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_possible_number(number):
+        raise forms.ValidationError(
+            _("Please check the phone number, for example 040 123 4567."), code="phone"
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class BookingForm(forms.Form):
+    """What a patron tells us when booking online."""
+
+    minutes = forms.TypedChoiceField(
+        label=_("How long do you need?"), coerce=int, widget=forms.RadioSelect
+    )
+    patron_name = forms.CharField(
+        label=_("Your name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone number"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    device = forms.ModelChoiceField(
+        label=_("Which device do you need help with?"),
+        queryset=DeviceType.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("What is it about? (choose any that fit)"),
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    need = forms.CharField(
+        label=_("Tell us in your own words what you need help with (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the library keeps these details for this guidance time, "
+            "as the privacy notice explains."
+        ),
+        error_messages={"required": _("Please tick the box so that we may keep your details.")},
+    )
+
+    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].choices = [
+            (minutes, _("%(minutes)d minutes") % {"minutes": minutes}) for minutes in lengths
+        ]
+        self.fields["minutes"].initial = lengths[0] if lengths else None
+        self.fields["phone"].help_text = _("Give a phone number, an e-mail address or both.")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Book this time"), css_class="btn-lg"))
+
+    def clean_patron_name(self) -> str:
+        name = " ".join(self.cleaned_data["patron_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Please tell us your name."), code="required")
+        return name
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        return normalise_phone(raw) if raw else ""
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not cleaned.get("phone") and not cleaned.get("email") and not self.has_error("phone"):
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _("Please give a phone number or an e-mail address so we can reach you."),
+                    code="contact",
+                ),
+            )
+        return cleaned

@@ -1,0 +1,230 @@
+"""Every write to slots and bookings goes through these functions."""
+
+import datetime as dt
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Booking, Closure, DeviceType, Slot, Topic, WeeklySchedule
+
+# Online patrons may book up to three consecutive 15-minute slots (45 minutes).
+MAX_SLOTS_PER_BOOKING = 3
+
+
+class SlotTaken(ValidationError):
+    """Somebody else booked (part of) the time between page load and submit."""
+
+    def __init__(self) -> None:
+        super().__init__(_("That time was just taken by someone else."), code="taken")
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def wall_clock(day: dt.date, time: dt.time) -> dt.datetime | None:
+    """The aware local datetime for a wall-clock time, or None when the clock skips it (DST)."""
+    zone = local_zone()
+    naive = dt.datetime.combine(day, time)
+    aware = naive.replace(tzinfo=zone)
+    if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        return None
+    return aware
+
+
+def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """Aware datetimes from local midnight of `first` to local midnight after `last`."""
+    zone = local_zone()
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return start, end
+
+
+def slots_generate(
+    *,
+    start_on: dt.date,
+    weeks: int,
+    schedules: Iterable[WeeklySchedule] | None = None,
+) -> int:
+    """Make the slots of the weekly schedules for `weeks` weeks from `start_on`.
+
+    Idempotent: existing slots (booked or not) are left alone and never made twice. Days that
+    are Finnish public holidays or fall in a closure get no slots. Returns how many were made.
+    """
+    end_on = start_on + dt.timedelta(weeks=weeks) - dt.timedelta(days=1)
+    if schedules is None:
+        schedules = WeeklySchedule.objects.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=start_on),
+            valid_from__lte=end_on,
+            guide__is_active=True,
+            library__is_active=True,
+        )
+    schedules = list(schedules)
+    if not schedules:
+        return 0
+    public_holidays = holidays.country_holidays("FI", years=range(start_on.year, end_on.year + 1))
+    closures_by_library: dict[int, list[Closure]] = defaultdict(list)
+    for closure in Closure.objects.filter(starts_on__lte=end_on, ends_on__gte=start_on):
+        closures_by_library[closure.library_id].append(closure)
+    range_start, range_end = day_bounds(start_on, end_on)
+    existing = set(
+        Slot.objects.filter(
+            guide_id__in={s.guide_id for s in schedules},
+            starts_at__gte=range_start,
+            starts_at__lt=range_end,
+        ).values_list("guide_id", "starts_at")
+    )
+
+    new_slots = []
+    for offset in range((end_on - start_on).days + 1):
+        day = start_on + dt.timedelta(days=offset)
+        if day in public_holidays:
+            continue
+        for schedule in schedules:
+            if not schedule.applies_on(day) or any(
+                c.covers(guide_id=schedule.guide_id, library_id=schedule.library_id, day=day)
+                for c in closures_by_library[schedule.library_id]
+            ):
+                continue
+            new_slots.extend(_slots_of_day(schedule, day, existing))
+    # ignore_conflicts: a run racing this one may have made the same slots meanwhile.
+    Slot.objects.bulk_create(new_slots, batch_size=2000, ignore_conflicts=True)
+    return len(new_slots)
+
+
+def _slots_of_day(schedule: WeeklySchedule, day: dt.date, existing: set) -> list[Slot]:
+    length = dt.timedelta(minutes=schedule.slot_minutes)
+    slots = []
+    wall = dt.datetime.combine(day, schedule.start_time)
+    last_end = dt.datetime.combine(day, schedule.end_time)
+    while wall + length <= last_end:
+        starts_at = wall_clock(day, wall.time())
+        ends_at = wall_clock((wall + length).date(), (wall + length).time())
+        wall += length
+        if starts_at is None or ends_at is None:
+            continue
+        if (schedule.guide_id, starts_at) in existing:
+            continue
+        slots.append(
+            Slot(
+                guide_id=schedule.guide_id,
+                library_id=schedule.library_id,
+                starts_at=starts_at,
+                ends_at=ends_at,
+            )
+        )
+    return slots
+
+
+def consecutive_slots(first: Slot, count: int, *, lock: bool = False) -> list[Slot]:
+    """`first` and the same guide's following slots at the same library, without gaps.
+
+    With `lock`, the rows are locked in time order, so that two bookings reaching for
+    overlapping slots queue up instead of deadlocking (PostgreSQL; SQLite writes one at a time).
+    """
+    query = Slot.objects.filter(
+        guide_id=first.guide_id, library_id=first.library_id, starts_at__gte=first.starts_at
+    ).order_by("starts_at")
+    if lock:
+        query = query.select_for_update()
+    candidates = list(query[:count])
+    run = candidates[:1]
+    for slot in candidates[1:]:
+        if slot.starts_at != run[-1].ends_at:
+            break
+        run.append(slot)
+    return run
+
+
+def booking_create(
+    *,
+    slot: Slot,
+    slot_count: int = 1,
+    patron_name: str,
+    phone: str = "",
+    email: str = "",
+    device: DeviceType | None = None,
+    topics: Iterable[Topic] = (),
+    need: str = "",
+    language: str = "fi",
+    channel: str = Booking.Channel.ONLINE,
+    now: dt.datetime,
+) -> Booking:
+    """Book `slot_count` consecutive slots from `slot` for a patron.
+
+    Raises SlotTaken when any of the slots is no longer free, and ValidationError for a time
+    that cannot be booked. Either the booking and all its slots are saved, or nothing is.
+    The patron's private link token is returned on the booking as `booking.token`; only its
+    hash is stored.
+    """
+    library = slot.library
+    if not phone and not email:
+        raise ValidationError(_("Please give a phone number or an e-mail address."))
+    if not 1 <= slot_count <= MAX_SLOTS_PER_BOOKING:
+        raise ValidationError(_("A booking can be 15 to 45 minutes long."))
+    notice = dt.timedelta(minutes=library.min_notice_minutes)
+    if channel == Booking.Channel.ONLINE and slot.starts_at < now + notice:
+        raise ValidationError(
+            _(
+                "This time is too soon to book online. "
+                "Please choose a later time or call the library."
+            ),
+            code="too_soon",
+        )
+    if slot.starts_at < now:
+        raise ValidationError(_("This time has already passed. Please choose another time."))
+
+    token = secrets.token_urlsafe(24)
+    with transaction.atomic():
+        slots = consecutive_slots(slot, slot_count, lock=True)
+        if len(slots) < slot_count or any(s.booking_id for s in slots):
+            raise SlotTaken
+        booking = Booking.objects.create(
+            library=library,
+            guide_id=slot.guide_id,
+            starts_at=slots[0].starts_at,
+            ends_at=slots[-1].ends_at,
+            patron_name=patron_name,
+            phone=phone,
+            email=email,
+            device=device,
+            need=need,
+            language=language,
+            channel=channel,
+            token_hash=Booking.hash_token(token),
+        )
+        # The guard against double booking: the database takes a slot only while it is free.
+        taken = Slot.objects.filter(pk__in=[s.pk for s in slots], booking__isnull=True).update(
+            booking=booking
+        )
+        if taken != len(slots):
+            raise SlotTaken
+        booking.topics.set(topics)
+    booking.token = token
+    return booking
+
+
+def closure_apply(*, closure: Closure) -> list[Booking]:
+    """Remove the free slots a closure covers; return the active bookings it overlaps.
+
+    Booked slots are kept: staff decide what happens to those patrons.
+    """
+    start, end = day_bounds(closure.starts_on, closure.ends_on)
+    covered = Slot.objects.filter(library=closure.library, starts_at__gte=start, starts_at__lt=end)
+    if closure.guide_id:
+        covered = covered.filter(guide_id=closure.guide_id)
+    covered.free().delete()
+    return list(
+        Booking.objects.filter(
+            pk__in=covered.exclude(booking__isnull=True).values("booking_id"),
+            status=Booking.Status.BOOKED,
+        )
+    )

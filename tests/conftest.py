@@ -1,0 +1,35 @@
+import os
+
+import pytest
+from django.db import connection
+
+from tests import factories
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_is_the_expected_one(django_db_setup, django_db_blocker):
+    """CI sets EXPECT_DB_VENDOR so a run meant for PostgreSQL cannot quietly use SQLite."""
+    expected = os.environ.get("EXPECT_DB_VENDOR")
+    if expected:
+        assert connection.vendor == expected, f"tests ran on {connection.vendor}, not {expected}"
+
+
+@pytest.fixture
+def now():
+    """A fixed Tuesday morning in winter, Helsinki time."""
+    return factories.helsinki(2026, 12, 1, 8, 0)
+
+
+@pytest.fixture
+def library(db):
+    return factories.make_library()
+
+
+@pytest.fixture
+def guide(library):
+    return factories.make_guide(libraries=[library])
+
+
+@pytest.fixture
+def device(db):
+    return factories.make_device()
