@@ -107,10 +107,11 @@ def _slots_of_day(schedule: WeeklySchedule, day: dt.date, existing: set) -> list
     last_end = dt.datetime.combine(day, schedule.end_time)
     while wall + length <= last_end:
         starts_at = wall_clock(day, wall.time())
-        ends_at = wall_clock((wall + length).date(), (wall + length).time())
         wall += length
-        if starts_at is None or ends_at is None:
+        if starts_at is None:
             continue
+        # Real elapsed time, so a slot touching the DST jump still lasts its length.
+        ends_at = starts_at.astimezone(dt.UTC) + length
         if (schedule.guide_id, starts_at) in existing:
             continue
         slots.append(

@@ -1,0 +1,270 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bookings.models import Booking, Slot
+from tests.factories import (
+    make_booking,
+    make_device,
+    make_library,
+    make_slot,
+    make_slot_run,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ahead(days: int, hour: int = 10, minute: int = 0) -> dt.datetime:
+    day = timezone.localdate() + dt.timedelta(days=days)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def text(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def booking_data(**overrides) -> dict:
+    device = overrides.pop("device", None) or make_device()
+    return {
+        "minutes": "15",
+        "patron_name": "Aino Asiakas",
+        "phone": "040 123 4567",
+        "email": "",
+        "device": str(device.pk),
+        "need": "Haluan oppia videopuhelut.",
+        "consent": "on",
+        **overrides,
+    }
+
+
+def test_the_landing_page_explains_guidance_and_the_ground_rules(client, library):
+    response = client.get("/en/")
+
+    page = text(response)
+    assert response.status_code == 200
+    assert "free of charge" in page
+    assert "never types your passwords or banking codes" in page
+    assert "stays between the two of you" in page
+
+
+def test_choosing_a_library_is_skipped_when_there_is_only_one(client, library):
+    response = client.get(reverse("bookings:choose_library"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("bookings:free_times", args=[library.slug])
+
+
+def test_with_several_libraries_the_patron_chooses_one(client, library):
+    other = make_library(name="Lumijoen kirjasto")
+
+    response = client.get(reverse("bookings:choose_library"))
+
+    assert response.status_code == 200
+    assert library.name in text(response) and other.name in text(response)
+
+
+def test_free_times_show_only_bookable_times(client, library, guide):
+    free = make_slot(guide=guide, library=library, starts_at=days_ahead(2, 10))
+    booked = make_slot(guide=guide, library=library, starts_at=days_ahead(2, 11))
+    make_booking(slot=booked)
+    too_soon = make_slot(
+        guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    passed = make_slot(guide=guide, library=library, starts_at=days_ahead(-1))
+    beyond = make_slot(guide=guide, library=library, starts_at=days_ahead(7 * 6 + 1))
+    elsewhere = make_slot(starts_at=days_ahead(2, 12))
+
+    response = client.get(reverse("bookings:free_times", args=[library.slug]))
+
+    offered = [slot.pk for day in response.context["days"] for slot in day.slots]
+    assert offered == [free.pk]
+    for slot in (booked, too_soon, passed, beyond, elsewhere):
+        assert (
+            reverse("bookings:book", args=[library.slug, slot.pk]) not in response.content.decode()
+        )
+
+
+def test_free_times_are_grouped_by_day_with_the_first_free_time_first(client, library, guide):
+    later = make_slot(guide=guide, library=library, starts_at=days_ahead(3, 9))
+    first = make_slot(guide=guide, library=library, starts_at=days_ahead(2, 14))
+    same_day = make_slot(guide=guide, library=library, starts_at=days_ahead(2, 15))
+
+    response = client.get(reverse("bookings:free_times", args=[library.slug]))
+
+    days = response.context["days"]
+    assert [d.slots for d in days] == [[first, same_day], [later]]
+    assert "First free time" in text(client.get(f"/en/libraries/{library.slug}/"))
+
+
+def test_a_library_without_free_times_asks_the_patron_to_call(client, library):
+    response = client.get(f"/en/libraries/{library.slug}/")
+
+    assert "Please call the library on 08 123 4567" in text(response)
+
+
+def test_free_times_run_two_queries_however_many_slots(
+    client, library, guide, django_assert_num_queries
+):
+    url = reverse("bookings:free_times", args=[library.slug])
+    make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+    # 1: the library; 2: its bookable slots with their guides.
+    with django_assert_num_queries(2):
+        client.get(url)
+    for n in range(40):
+        make_slot(
+            guide=guide,
+            library=library,
+            starts_at=days_ahead(3 + n // 8, 9) + dt.timedelta(minutes=15 * (n % 8)),
+        )
+    with django_assert_num_queries(2):
+        response = client.get(url)
+    assert sum(len(d.slots) for d in response.context["days"]) == 41
+
+
+def test_the_landing_page_runs_one_query(client, library, django_assert_num_queries):
+    make_library()
+    with django_assert_num_queries(1):  # the active libraries
+        client.get(reverse("bookings:home"))
+
+
+def test_the_form_offers_longer_times_only_while_the_next_slots_are_free(client, library, guide):
+    first, _second, third = make_slot_run(
+        count=3, guide=guide, library=library, starts_at=days_ahead(2)
+    )
+    make_booking(slot=third)
+
+    response = client.get(reverse("bookings:book", args=[library.slug, first.pk]))
+
+    assert [value for value, _ in response.context["form"].fields["minutes"].choices] == [15, 30]
+
+
+def test_the_booking_form_runs_a_fixed_number_of_queries(
+    client, library, guide, django_assert_num_queries
+):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+    make_device()
+    make_topic()
+    # 1: the slot with library and guide; 2: the following slots; 3: devices; 4: topics.
+    with django_assert_num_queries(4):
+        client.get(reverse("bookings:book", args=[library.slug, slot.pk]))
+
+
+def test_a_patron_books_a_time_and_sees_every_detail_on_a_private_page(client, library, guide):
+    first, second = make_slot_run(
+        count=2, guide=guide, library=library, starts_at=days_ahead(2, 10)
+    )
+    topic = make_topic(bring_note="your banking codes")
+
+    response = client.post(
+        f"/en/libraries/{library.slug}/book/{first.pk}/",
+        booking_data(minutes="30", topics=[str(topic.pk)], email="aino@example.com"),
+    )
+
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"].startswith("/en/booking/")
+    assert booking.phone == "+358401234567"
+    assert booking.language == "en"
+    assert set(booking.slots.all()) == {first, second}
+    page = text(client.get(response["Location"]))
+    assert "Your guidance time is booked" in page
+    assert f"{first.starts_at.astimezone(timezone.get_current_timezone()):%H.%M}" in page
+    assert "30 minutes" in page
+    assert library.address in page and library.place in page
+    assert guide.display_name in page
+    assert "your banking codes" in page
+    assert "Keep this link to yourself" in page
+
+
+def test_the_private_page_runs_two_queries(client, django_assert_num_queries):
+    booking = make_booking(topics=[make_topic()])
+    # 1: the booking with library, guide and device; 2: its topics.
+    with django_assert_num_queries(2):
+        response = client.get(reverse("bookings:booking_detail", args=[booking.token]))
+    assert response.status_code == 200
+
+
+def test_a_wrong_private_link_is_simply_not_found(client):
+    make_booking()
+
+    assert (
+        client.get(reverse("bookings:booking_detail", args=["not-a-real-token"])).status_code == 404
+    )
+
+
+def test_a_form_without_any_contact_says_what_to_do_and_books_nothing(client, library, guide):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+
+    response = client.post(f"/en/libraries/{library.slug}/book/{slot.pk}/", booking_data(phone=""))
+
+    assert response.status_code == 200
+    assert "Please give a phone number or an e-mail address" in text(response)
+    assert 'href="#id_phone"' in response.content.decode()  # the error summary links to the field
+    assert not Booking.objects.exists()
+
+
+def test_a_mistyped_phone_number_gets_an_example(client, library, guide):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+
+    response = client.post(
+        f"/en/libraries/{library.slug}/book/{slot.pk}/", booking_data(phone="12")
+    )
+
+    assert "for example 040 123 4567" in text(response)
+    assert not Booking.objects.exists()
+
+
+def test_without_consent_nothing_is_booked(client, library, guide):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+    data = booking_data()
+    del data["consent"]
+
+    response = client.post(f"/en/libraries/{library.slug}/book/{slot.pk}/", data)
+
+    assert "Please tick the box" in text(response)
+    assert not Booking.objects.exists()
+
+
+def test_a_time_taken_while_the_form_was_open_gets_a_friendly_page_with_nearby_times(
+    client, library, guide
+):
+    slot, neighbour = make_slot_run(count=2, guide=guide, library=library, starts_at=days_ahead(2))
+    make_booking(slot=slot)
+
+    response = client.post(f"/en/libraries/{library.slug}/book/{slot.pk}/", booking_data())
+
+    assert response.status_code == 409
+    assert "That time was just taken" in text(response)
+    assert "Nothing was booked for you" in text(response)
+    assert response.context["alternatives"] == [neighbour]
+    assert Booking.objects.count() == 1
+
+
+def test_a_longer_time_whose_second_half_was_just_taken_books_nothing(client, library, guide):
+    first, second = make_slot_run(count=2, guide=guide, library=library, starts_at=days_ahead(2))
+    url = f"/en/libraries/{library.slug}/book/{first.pk}/"
+    client.get(url)  # the patron sees 15 and 30 minutes on offer …
+    make_booking(slot=second)  # … and someone else takes the second slot meanwhile.
+
+    response = client.post(url, booking_data(minutes="30"))
+
+    assert response.status_code == 200  # 30 minutes is no longer a valid choice
+    assert "Select a valid choice" in text(response)
+    first.refresh_from_db()
+    assert first.booking is None
+
+
+def test_a_slot_at_another_library_is_not_found(client, library):
+    slot = make_slot(starts_at=days_ahead(2))
+
+    assert client.get(reverse("bookings:book", args=[library.slug, slot.pk])).status_code == 404
+
+
+def test_the_booking_page_refuses_other_methods(client, library, guide):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+
+    assert client.put(reverse("bookings:book", args=[library.slug, slot.pk])).status_code == 405
+    assert Slot.objects.get().booking is None
