@@ -1,3 +1,13 @@
+from django.urls import path
+
+from . import views
+
 app_name = "principles"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.page, name="page"),
+    path("poster/", views.poster, name="poster"),
+    path("draft/", views.draft_preview, name="draft_preview"),
+    path("draft/poster/", views.draft_poster_preview, name="draft_poster_preview"),
+    path("versions/<int:number>/", views.version_preview, name="version_preview"),
+]

@@ -1,0 +1,57 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from .content import PageContent, localise, snapshot_of
+from .models import Page, PublishedVersion
+
+PAPER_SIZES = ("a4", "a3")
+
+
+def page(request: HttpRequest) -> HttpResponse:
+    return _published(request, "principles/page.html")
+
+
+def poster(request: HttpRequest) -> HttpResponse:
+    return _published(request, "principles/poster.html")
+
+
+@staff_member_required
+def draft_preview(request: HttpRequest) -> HttpResponse:
+    return _draft(request, "principles/page.html")
+
+
+@staff_member_required
+def draft_poster_preview(request: HttpRequest) -> HttpResponse:
+    return _draft(request, "principles/poster.html")
+
+
+@staff_member_required
+def version_preview(request: HttpRequest, number: int) -> HttpResponse:
+    version = get_object_or_404(PublishedVersion, number=number)
+    content = localise(version.snapshot, get_language(), published_at=version.published_at)
+    return _render(request, "principles/page.html", content, version=version)
+
+
+def _published(request: HttpRequest, template: str) -> HttpResponse:
+    """The current published version; the public never sees anything else."""
+    version = PublishedVersion.objects.current().first()
+    if version is None:
+        return render(request, "principles/not_published.html")
+    content = localise(version.snapshot, get_language(), published_at=version.published_at)
+    return _render(request, template, content, poster_url=reverse("principles:poster"))
+
+
+def _draft(request: HttpRequest, template: str) -> HttpResponse:
+    draft = get_object_or_404(Page.objects.with_content())
+    content = localise(snapshot_of(draft), get_language())
+    poster_url = reverse("principles:draft_poster_preview")
+    return _render(request, template, content, is_draft=True, poster_url=poster_url)
+
+
+def _render(request: HttpRequest, template: str, content: PageContent, **context) -> HttpResponse:
+    paper = request.GET.get("paper")
+    context["paper"] = paper if paper in PAPER_SIZES else PAPER_SIZES[0]
+    return render(request, template, {"content": content, **context})
