@@ -110,3 +110,13 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="digiopas@localhost")
+
+# Text messages (bookings/sms/), through a backend shaped like Django's e-mail backends: the
+# console by default; "bookings.sms.backends.http.SmsBackend" posts each message as JSON to the
+# gateway below, with HTTP Basic credentials, waiting at most SMS_GATEWAY_TIMEOUT seconds.
+SMS_BACKEND = env.str("SMS_BACKEND", default="bookings.sms.backends.console.SmsBackend")
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_USERNAME = env.str("SMS_GATEWAY_USERNAME", default="")
+SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="Kirjasto")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)

@@ -33,3 +33,13 @@ def guide(library):
 @pytest.fixture
 def device(db):
     return factories.make_device()
+
+
+@pytest.fixture(autouse=True)
+def smsoutbox(settings):
+    """Text messages go to the locmem backend; the list of those sent, like `mailoutbox`."""
+    from bookings import sms
+
+    settings.SMS_BACKEND = "bookings.sms.backends.locmem.SmsBackend"
+    sms.outbox.clear()
+    return sms.outbox
