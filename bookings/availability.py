@@ -6,8 +6,15 @@ from itertools import groupby
 
 from django.utils import timezone
 
-from .models import Library, Slot
+from .models import Booking, Library, Slot
 from .services import MAX_SLOTS_PER_BOOKING, consecutive_slots
+
+
+@dataclass(frozen=True)
+class ResizeOptions:
+    slot_count: int
+    can_extend: bool
+    can_shorten: bool
 
 
 @dataclass(frozen=True)
@@ -60,3 +67,21 @@ def nearest_free_slots(slot: Slot, *, now: dt.datetime, count: int = 5) -> list[
     if not nearest:
         nearest = list(bookable_slots(slot.library, now=now)[:count])
     return nearest
+
+
+def resize_options(booking: Booking) -> ResizeOptions:
+    """Whether the booking can grow by the guide's next slot, or shrink by its last (2 queries)."""
+    slots = list(booking.slots.order_by("starts_at"))
+    if not slots or not booking.is_active:
+        return ResizeOptions(len(slots), can_extend=False, can_shorten=False)
+    next_is_free = Slot.objects.filter(
+        guide_id=booking.guide_id,
+        library_id=booking.library_id,
+        starts_at=slots[-1].ends_at,
+        booking__isnull=True,
+    ).exists()
+    return ResizeOptions(
+        len(slots),
+        can_extend=next_is_free and len(slots) < MAX_SLOTS_PER_BOOKING,
+        can_shorten=len(slots) > 1,
+    )

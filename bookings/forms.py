@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import DeviceType, Topic
+from .services import MAX_SLOTS_PER_BOOKING
 
 
 def normalise_phone(raw: str) -> str:
@@ -99,3 +100,7 @@ class BookingForm(forms.Form):
                 ),
             )
         return cleaned
+
+
+class ResizeForm(forms.Form):
+    slot_count = forms.IntegerField(min_value=1, max_value=MAX_SLOTS_PER_BOOKING)

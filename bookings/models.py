@@ -5,6 +5,7 @@ slot only with `UPDATE … WHERE booking_id IS NULL`, so the database itself ref
 booking of the same time, on SQLite and PostgreSQL alike, however many app servers race.
 """
 
+import base64
 import datetime as dt
 import hashlib
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -45,6 +47,17 @@ class Library(models.Model):
     booking_horizon_weeks = models.PositiveSmallIntegerField(
         _("weeks of free times shown ahead"), default=6
     )
+    change_deadline_minutes = models.PositiveIntegerField(
+        _("patrons may cancel or change online until (minutes before)"), default=60
+    )
+    max_active_bookings = models.PositiveSmallIntegerField(
+        _("most upcoming bookings per phone number or e-mail"), default=3
+    )
+    sms_monthly_cap = models.PositiveIntegerField(
+        _("text messages per month"),
+        default=300,
+        help_text=_("Past this, messages go to the staff call list instead."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -67,6 +80,9 @@ class Guide(models.Model):
         _("guidance languages"), default=list, help_text=_("Language codes, e.g. fi, sv, en.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    notify_by_email = models.BooleanField(
+        _("e-mail me about my new, changed and cancelled bookings"), default=True
+    )
 
     class Meta:
         ordering = ["display_name"]
@@ -294,7 +310,10 @@ class Booking(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.BOOKED
     )
-    # Only a hash is kept: a leaked database does not leak the patrons' private links.
+    # The private link is an HMAC of this random secret under SECRET_KEY, and only the link's
+    # hash is indexed: a leaked database alone does not reveal any patron's link, yet reminders
+    # can still carry it.
+    link_secret = models.CharField(max_length=32, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
@@ -324,6 +343,20 @@ class Booking(models.Model):
     def hash_token(token: str) -> str:
         return hashlib.sha256(token.encode()).hexdigest()
 
+    @staticmethod
+    def token_for(link_secret: str) -> str:
+        digest = salted_hmac("digiopas.booking-link", link_secret, algorithm="sha256").digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    @property
+    def token(self) -> str:
+        """The patron's private link token (256 bits); never stored."""
+        return self.token_for(self.link_secret)
+
+    def can_be_changed_online(self, now: dt.datetime) -> bool:
+        deadline = self.starts_at - dt.timedelta(minutes=self.library.change_deadline_minutes)
+        return self.status == self.Status.BOOKED and now < deadline
+
     @property
     def minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
@@ -331,3 +364,65 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.BOOKED
+
+
+class Notification(models.Model):
+    """One message to a patron or guide about a booking, and whether it got through.
+
+    Staff see these on the booking; the reminder command retries the failed ones. A reminder is
+    unique per booking, channel and booked start, which is what makes it go out exactly once.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", pgettext_lazy("notification", "Confirmation")
+        CHANGE = "change", pgettext_lazy("notification", "Change of time")
+        CANCELLATION = "cancellation", pgettext_lazy("notification", "Cancellation")
+        REMINDER = "reminder", pgettext_lazy("notification", "Reminder")
+        GUIDE_NOTICE = "guide_notice", pgettext_lazy("notification", "Notice to the guide")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", pgettext_lazy("notification channel", "E-mail")
+        SMS = "sms", pgettext_lazy("notification channel", "Text message")
+        CALL = "call", pgettext_lazy("notification channel", "Staff call list")
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("notification state", "Waiting to be sent")
+        SENDING = "sending", pgettext_lazy("notification state", "Being sent")
+        SENT = "sent", pgettext_lazy("notification state", "Sent")
+        FAILED = "failed", pgettext_lazy("notification state", "Failed")
+        TO_CALL = "to_call", pgettext_lazy("notification state", "Staff should call")
+        CALLED = "called", pgettext_lazy("notification state", "Called")
+        SKIPPED = "skipped", pgettext_lazy("notification state", "No longer needed")
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("booking")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    # The booked start this message is about: a moved booking gets a new reminder.
+    about_starts_at = models.DateTimeField(_("about the time"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "channel", "about_starts_at"],
+                condition=Q(kind="reminder"),
+                name="notification_one_reminder_per_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "kind"], name="notification_by_state")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} · {self.get_channel_display()} · {self.get_state_display()}"
+        )

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Booking, Closure, DeviceType, Slot, Topic, WeeklySchedule
+from . import notifications
+from .models import Booking, Closure, DeviceType, Notification, Slot, Topic, WeeklySchedule
 
 # Online patrons may book up to three consecutive 15-minute slots (45 minutes).
 MAX_SLOTS_PER_BOOKING = 3
@@ -163,8 +164,6 @@ def booking_create(
 
     Raises SlotTaken when any of the slots is no longer free, and ValidationError for a time
     that cannot be booked. Either the booking and all its slots are saved, or nothing is.
-    The patron's private link token is returned on the booking as `booking.token`; only its
-    hash is stored.
     """
     library = slot.library
     if not phone and not email:
@@ -183,7 +182,9 @@ def booking_create(
     if slot.starts_at < now:
         raise ValidationError(_("This time has already passed. Please choose another time."))
 
-    token = secrets.token_urlsafe(24)
+    if channel == Booking.Channel.ONLINE:
+        _check_contact_limit(library, phone=phone, email=email, now=now)
+    link_secret = secrets.token_hex(16)  # 128 random bits behind the private link
     with transaction.atomic():
         slots = consecutive_slots(slot, slot_count, lock=True)
         if len(slots) < slot_count or any(s.booking_id for s in slots):
@@ -200,7 +201,8 @@ def booking_create(
             need=need,
             language=language,
             channel=channel,
-            token_hash=Booking.hash_token(token),
+            link_secret=link_secret,
+            token_hash=Booking.hash_token(Booking.token_for(link_secret)),
         )
         # The guard against double booking: the database takes a slot only while it is free.
         taken = Slot.objects.filter(pk__in=[s.pk for s in slots], booking__isnull=True).update(
@@ -209,7 +211,7 @@ def booking_create(
         if taken != len(slots):
             raise SlotTaken
         booking.topics.set(topics)
-    booking.token = token
+        notifications.notify_booking_event(booking, Notification.Kind.CONFIRMATION, now=now)
     return booking
 
 
@@ -229,3 +231,89 @@ def closure_apply(*, closure: Closure) -> list[Booking]:
             status=Booking.Status.BOOKED,
         )
     )
+
+
+def _check_contact_limit(library, *, phone: str, email: str, now: dt.datetime) -> None:
+    contact = Q()
+    if phone:
+        contact |= Q(phone=phone)
+    if email:
+        contact |= Q(email__iexact=email)
+    active = Booking.objects.filter(contact, status=Booking.Status.BOOKED, ends_at__gt=now).count()
+    if active >= library.max_active_bookings:
+        raise ValidationError(
+            _(
+                "You already have %(count)d upcoming guidance times, which is as many as one "
+                "person can book online. Please call the library if you need another."
+            )
+            % {"count": active},
+            code="limit",
+        )
+
+
+def _check_patron_may_change(booking: Booking, *, now: dt.datetime, by_staff: bool) -> None:
+    if booking.status != Booking.Status.BOOKED:
+        raise ValidationError(_("This booking is no longer active."), code="inactive")
+    if not by_staff and not booking.can_be_changed_online(now):
+        raise ValidationError(
+            _("It is too late to change this time online. Please call the library."),
+            code="too_late",
+        )
+
+
+def booking_cancel(*, booking: Booking, now: dt.datetime, by_staff: bool = False) -> Booking:
+    """Cancel the booking and free its slots for others."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("library").get(pk=booking.pk)
+        _check_patron_may_change(booking, now=now, by_staff=by_staff)
+        booking.status = Booking.Status.CANCELLED
+        booking.save(update_fields=["status", "updated_at"])
+        Slot.objects.filter(booking=booking).update(booking=None)
+        notifications.notify_booking_event(booking, Notification.Kind.CANCELLATION, now=now)
+    return booking
+
+
+def booking_reschedule(
+    *,
+    booking: Booking,
+    first_slot: Slot,
+    slot_count: int,
+    now: dt.datetime,
+    by_staff: bool = False,
+) -> Booking:
+    """Move the booking to `slot_count` consecutive slots from `first_slot`.
+
+    Also how a booking is made longer or shorter (same first slot, one slot more or less).
+    The old slots are freed and the new ones taken in one transaction: if any new slot was
+    taken meanwhile, SlotTaken is raised and the booking keeps its old time.
+    """
+    if not 1 <= slot_count <= MAX_SLOTS_PER_BOOKING and not by_staff:
+        raise ValidationError(_("A booking can be 15 to 45 minutes long."))
+    if first_slot.starts_at < now:
+        raise ValidationError(_("This time has already passed. Please choose another time."))
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().select_related("library").get(pk=booking.pk)
+        _check_patron_may_change(booking, now=now, by_staff=by_staff)
+        wanted = consecutive_slots(first_slot, slot_count)
+        if len(wanted) < slot_count:
+            raise SlotTaken
+        # Lock the old and the new slots together, in one order, so that crossing moves queue.
+        locked = list(
+            Slot.objects.select_for_update()
+            .filter(Q(pk__in=[s.pk for s in wanted]) | Q(booking=booking))
+            .order_by("guide_id", "starts_at")
+        )
+        wanted_ids = {s.pk for s in wanted}
+        if any(s.booking_id not in (None, booking.pk) for s in locked if s.pk in wanted_ids):
+            raise SlotTaken
+        Slot.objects.filter(booking=booking).exclude(pk__in=wanted_ids).update(booking=None)
+        taken = Slot.objects.filter(
+            Q(booking__isnull=True) | Q(booking=booking), pk__in=wanted_ids
+        ).update(booking=booking)
+        if taken != slot_count:
+            raise SlotTaken
+        booking.starts_at, booking.ends_at = wanted[0].starts_at, wanted[-1].ends_at
+        booking.guide_id, booking.library_id = first_slot.guide_id, first_slot.library_id
+        booking.save(update_fields=["starts_at", "ends_at", "guide", "library", "updated_at"])
+        notifications.notify_booking_event(booking, Notification.Kind.CHANGE, now=now)
+    return booking

@@ -10,4 +10,13 @@ urlpatterns = [
     path("libraries/<slug:slug>/", views.free_times, name="free_times"),
     path("libraries/<slug:slug>/book/<int:slot_id>/", views.book, name="book"),
     path("booking/<str:token>/", views.booking_detail, name="booking_detail"),
+    path("booking/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
+    path("booking/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("booking/<str:token>/length/", views.booking_resize, name="booking_resize"),
+    path("booking/<str:token>/change/", views.booking_change, name="booking_change"),
+    path(
+        "booking/<str:token>/change/<int:slot_id>/",
+        views.booking_change_to,
+        name="booking_change_to",
+    ),
 ]

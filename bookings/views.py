@@ -1,12 +1,16 @@
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import availability, services
-from .forms import BookingForm
+from .calendar_file import booking_ics
+from .forms import BookingForm, ResizeForm
 from .models import Booking, Library, Slot
 
 
@@ -61,7 +65,7 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("bookings:booking_detail", token=booking.token)
+            return redirect(booking_url(booking) + "?new=1")
     return render(request, "bookings/book.html", {"slot": slot, "form": form})
 
 
@@ -71,7 +75,7 @@ def _slot_taken(request: HttpRequest, slot: Slot, now) -> HttpResponse:
     return render(request, "bookings/slot_taken.html", context, status=409)
 
 
-def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
+def _booking_or_404(token: str) -> Booking:
     booking = (
         Booking.objects.select_related("library", "guide", "device")
         .prefetch_related("topics")
@@ -80,4 +84,101 @@ def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     )
     if booking is None:
         raise Http404
-    return render(request, "bookings/booking_detail.html", {"booking": booking})
+    return booking
+
+
+def _manage_context(booking: Booking, now) -> dict:
+    return {
+        "booking": booking,
+        "can_change": booking.can_be_changed_online(now),
+        "resize": availability.resize_options(booking),
+    }
+
+
+def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking_or_404(token)
+    context = _manage_context(booking, timezone.now())
+    context["just_booked"] = request.GET.get("new") == "1"
+    return render(request, "bookings/booking_detail.html", context)
+
+
+def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking_or_404(token)
+    ics = booking_ics(booking, manage_url=request.build_absolute_uri(booking_url(booking)))
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="digiopastus.ics"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking_or_404(token)
+    if request.method == "POST":
+        try:
+            services.booking_cancel(booking=booking, now=timezone.now())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("Your booking is cancelled. The time is now free for others.")
+            )
+        return redirect(booking_url(booking))
+    return render(request, "bookings/booking_cancel.html", {"booking": booking})
+
+
+@require_POST
+def booking_resize(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking_or_404(token)
+    form = ResizeForm(request.POST)
+    first = booking.slots.order_by("starts_at").first()
+    if form.is_valid() and first is not None:
+        try:
+            services.booking_reschedule(
+                booking=booking,
+                first_slot=first,
+                slot_count=form.cleaned_data["slot_count"],
+                now=timezone.now(),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The length of your booking is changed."))
+    return redirect(booking_url(booking))
+
+
+def booking_change(request: HttpRequest, token: str) -> HttpResponse:
+    booking = _booking_or_404(token)
+    days = availability.free_days(booking.library, now=timezone.now())
+    return render(request, "bookings/booking_change.html", {"booking": booking, "days": days})
+
+
+@require_http_methods(["GET", "POST"])
+def booking_change_to(request: HttpRequest, token: str, slot_id: int) -> HttpResponse:
+    booking = _booking_or_404(token)
+    now = timezone.now()
+    slot = get_object_or_404(
+        Slot.objects.select_related("library", "guide"), pk=slot_id, library=booking.library
+    )
+    lengths = availability.slot_lengths(slot)
+    if not lengths or slot.starts_at < now + availability.online_notice(slot.library):
+        return _slot_taken(request, slot, now)
+    # Keep the booking's length where the new time allows it.
+    slot_count = min(booking.slots.count() or 1, len(lengths))
+    if request.method == "POST":
+        try:
+            services.booking_reschedule(
+                booking=booking, first_slot=slot, slot_count=slot_count, now=now
+            )
+        except services.SlotTaken:
+            return _slot_taken(request, slot, now)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your time is changed. We have sent you the new details."))
+        return redirect(booking_url(booking))
+    context = {"booking": booking, "slot": slot, "minutes": lengths[slot_count - 1]}
+    return render(request, "bookings/booking_change_to.html", context)
+
+
+def booking_url(booking: Booking) -> str:
+    return reverse("bookings:booking_detail", args=[booking.token])

@@ -111,6 +111,21 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="digiopas@localhost")
 
+# The address patrons' links point to (e-mails and text messages are read outside the site).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Messages are sent as tasks: immediately by default; a deployment may point this at a worker.
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+
+# Reminders go out the day before a booking, from this local hour on.
+REMINDER_HOUR = env.int("REMINDER_HOUR", default=10)
+
 # Text messages (bookings/sms/), through a backend shaped like Django's e-mail backends: the
 # console by default; "bookings.sms.backends.http.SmsBackend" posts each message as JSON to the
 # gateway below, with HTTP Basic credentials, waiting at most SMS_GATEWAY_TIMEOUT seconds.

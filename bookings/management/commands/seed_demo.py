@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -102,6 +103,7 @@ class Command(BaseCommand):
         made = services.slots_generate(start_on=monday, weeks=6)
         booked = self._demo_bookings(libraries["liminka"])
         self.stdout.write(f"Demo data ready: {made} new slots, {booked} new bookings.")
+        call_command("seed_principles", stdout=self.stdout)
 
     def _demo_bookings(self, library: Library) -> int:
         if Booking.objects.filter(library=library).exists():

@@ -1,0 +1,232 @@
+"""Telling patrons and guides about bookings: e-mail, text message, or the staff call list.
+
+A `Notification` row is written in the same transaction as the change it is about, and sent
+after commit by a task. Sending claims the row first (`pending`/`failed` → `sending` in one
+UPDATE), so two workers or two overlapping reminder runs never send the same message twice.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Exists, F, OuterRef, Q
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from . import sms
+from .calendar_file import booking_ics
+from .models import Booking, Notification
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+Kind = Notification.Kind
+State = Notification.State
+
+
+def manage_url(booking: Booking) -> str:
+    """The patron's private link, in the booking's language."""
+    with translation.override(booking.language):
+        return settings.SITE_URL + reverse("bookings:booking_detail", args=[booking.token])
+
+
+def sms_sent_this_month(library_id: int, *, now: dt.datetime) -> int:
+    month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return (
+        Notification.objects.filter(
+            booking__library_id=library_id,
+            channel=Notification.Channel.SMS,
+            created_at__gte=month_start,
+        )
+        .exclude(state=State.SKIPPED)
+        .count()
+    )
+
+
+def _patron_channel(booking: Booking, *, now: dt.datetime) -> tuple[str, str]:
+    """E-mail when we have an address; else a text message while the library's cap allows."""
+    if booking.email:
+        return Notification.Channel.EMAIL, State.PENDING
+    if sms_sent_this_month(booking.library_id, now=now) < booking.library.sms_monthly_cap:
+        return Notification.Channel.SMS, State.PENDING
+    return Notification.Channel.CALL, State.TO_CALL
+
+
+def notify_patron(booking: Booking, kind: str, *, now: dt.datetime) -> Notification:
+    channel, state = _patron_channel(booking, now=now)
+    notification = Notification.objects.create(
+        booking=booking,
+        kind=kind,
+        channel=channel,
+        state=state,
+        about_starts_at=booking.starts_at,
+        created_at=now,
+    )
+    if state == State.PENDING:
+        transaction.on_commit(lambda: deliver.enqueue(notification.pk))
+    return notification
+
+
+def notify_guide(booking: Booking, *, now: dt.datetime) -> Notification | None:
+    guide = booking.guide
+    if not guide.notify_by_email or not guide.user.email:
+        return None
+    notification = Notification.objects.create(
+        booking=booking,
+        kind=Kind.GUIDE_NOTICE,
+        channel=Notification.Channel.EMAIL,
+        about_starts_at=booking.starts_at,
+        created_at=now,
+    )
+    transaction.on_commit(lambda: deliver.enqueue(notification.pk))
+    return notification
+
+
+def notify_booking_event(booking: Booking, kind: str, *, now: dt.datetime) -> None:
+    """The patron's message and the guide's notice about a new, changed or cancelled booking."""
+    notify_patron(booking, kind, now=now)
+    notify_guide(booking, now=now)
+
+
+@task()
+def deliver(notification_id: int) -> str:
+    claimed = Notification.objects.filter(
+        pk=notification_id, state__in=[State.PENDING, State.FAILED]
+    ).update(state=State.SENDING, attempts=F("attempts") + 1)
+    if not claimed:
+        return "already handled"
+    notification = Notification.objects.select_related(
+        "booking__library", "booking__guide__user", "booking__device"
+    ).get(pk=notification_id)
+    booking = notification.booking
+    if notification.kind == Kind.REMINDER and (
+        booking.status != Booking.Status.BOOKED or booking.starts_at != notification.about_starts_at
+    ):
+        Notification.objects.filter(pk=notification_id).update(state=State.SKIPPED)
+        return State.SKIPPED
+    try:
+        _send(notification)
+    except Exception as error:  # any transport failure: keep the booking, show staff, retry later
+        logger.warning("Notification %s failed: %s", notification_id, error)
+        Notification.objects.filter(pk=notification_id).update(
+            state=State.FAILED, error=str(error)[:500]
+        )
+        return State.FAILED
+    Notification.objects.filter(pk=notification_id).update(
+        state=State.SENT, sent_at=timezone.now(), error=""
+    )
+    return State.SENT
+
+
+def _send(notification: Notification) -> None:
+    booking = notification.booking
+    if notification.kind == Kind.GUIDE_NOTICE:
+        with translation.override(settings.LANGUAGE_CODE):
+            _send_email(notification, to=booking.guide.user.email, template="guide_notice")
+        return
+    with translation.override(booking.language):
+        if notification.channel == Notification.Channel.EMAIL:
+            _send_email(notification, to=booking.email, template="patron_message")
+        else:
+            body = render_to_string("sms/patron_message.txt", _context(notification)).strip()
+            sms.send_sms(booking.phone, body)
+
+
+SUBJECTS = {
+    Kind.CONFIRMATION: lambda: _("Your digital guidance time is booked"),
+    Kind.CHANGE: lambda: _("Your digital guidance time has changed"),
+    Kind.CANCELLATION: lambda: _("Your digital guidance time is cancelled"),
+    Kind.REMINDER: lambda: _("Reminder: your digital guidance time tomorrow"),
+    Kind.GUIDE_NOTICE: lambda: _("Guidance booking"),
+}
+
+
+def _context(notification: Notification) -> dict:
+    booking = notification.booking
+    return {
+        "booking": booking,
+        "kind": notification.kind,
+        "manage_url": manage_url(booking),
+        "topics": list(booking.topics.all()),
+        "needs_codes": booking.topics.exclude(bring_note="").exists(),
+    }
+
+
+def _send_email(notification: Notification, *, to: str, template: str) -> None:
+    context = _context(notification)
+    booking = notification.booking
+    message = EmailMultiAlternatives(
+        subject=SUBJECTS[notification.kind](),
+        body=render_to_string(f"emails/{template}.txt", context),
+        to=[to],
+    )
+    # Guides get plain text; patrons get HTML too, and the calendar file.
+    if notification.kind != Kind.GUIDE_NOTICE:
+        html = render_to_string(f"emails/{template}.html", context)
+        message.attach_alternative(html, "text/html")
+        ics = booking_ics(booking, manage_url=context["manage_url"])
+        method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "PUBLISH"
+        message.attach("digiopastus.ics", ics, f"text/calendar; method={method}")
+    message.send()
+
+
+def reminders_send(*, now: dt.datetime) -> int:
+    """Queue tomorrow's reminders and retry failed messages; safe to run every few minutes.
+
+    Returns how many messages were handed to the sender. Each reminder row can exist once
+    (database constraint) and is claimed before sending, so overlapping runs send it once.
+    """
+    local_now = timezone.localtime(now)
+    if local_now.hour >= settings.REMINDER_HOUR:
+        tomorrow = local_now.date() + dt.timedelta(days=1)
+        start = timezone.make_aware(dt.datetime.combine(tomorrow, dt.time.min))
+        due = (
+            Booking.objects.filter(
+                status=Booking.Status.BOOKED,
+                starts_at__gte=start,
+                starts_at__lt=start + dt.timedelta(days=1),
+                # Booked today for tomorrow: the confirmation has just told them everything.
+                created_at__lt=timezone.make_aware(
+                    dt.datetime.combine(local_now.date(), dt.time.min)
+                ),
+            )
+            .exclude(
+                Exists(
+                    Notification.objects.filter(
+                        booking=OuterRef("pk"),
+                        kind=Kind.REMINDER,
+                        about_starts_at=OuterRef("starts_at"),
+                    )
+                )
+            )
+            .select_related("library")
+        )
+        for booking in due:
+            channel, state = _patron_channel(booking, now=now)
+            Notification.objects.bulk_create(
+                [
+                    Notification(
+                        booking=booking,
+                        kind=Kind.REMINDER,
+                        channel=channel,
+                        state=state,
+                        about_starts_at=booking.starts_at,
+                        created_at=now,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+    retry = Notification.objects.filter(
+        Q(state=State.PENDING) | Q(state=State.FAILED, attempts__lt=MAX_ATTEMPTS),
+        booking__starts_at__gt=now,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for notification_id in retry:
+        deliver.enqueue(notification_id)
+        sent += 1
+    return sent
