@@ -27,7 +27,11 @@ $(STAMP): $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $(STAMP)
 
-setup: $(STAMP) ## Create .venv and install the pinned dependencies
+setup: $(STAMP) ## Create .venv, install the pinned dependencies, compile translations
+	@$(PY) manage.py compilemessages --ignore=.venv -v0
+
+messages: setup ## Update the .po files from the code (fi, sv, en)
+	$(PY) manage.py makemessages --locale=fi --locale=sv --locale=en --ignore=.venv --ignore=staticfiles --no-location --no-obsolete
 
 db: setup
 	$(PY) manage.py migrate --noinput

@@ -1,0 +1,109 @@
+"""A patron's booking of one or more consecutive slots."""
+
+import base64
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .library import DeviceType, Guide, Library, Topic
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", pgettext_lazy("booking status", "Booked")
+        CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
+        ATTENDED = "attended", pgettext_lazy("booking status", "Attended")
+        NO_SHOW = "no_show", pgettext_lazy("booking status", "Did not come")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", pgettext_lazy("booking channel", "Online")
+        PHONE = "phone", pgettext_lazy("booking channel", "Phone")
+        DESK = "desk", pgettext_lazy("booking channel", "At the desk")
+
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("library")
+    )
+    guide = models.ForeignKey(
+        Guide, on_delete=models.PROTECT, related_name="bookings", verbose_name=_("guide")
+    )
+    # Copied from the slots so that a cancelled booking still tells when it was.
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    patron_name = models.CharField(_("name"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    device = models.ForeignKey(
+        DeviceType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("device")
+    )
+    topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
+    need = models.TextField(_("what help is needed"), blank=True, max_length=2000)
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default="fi"
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.BOOKED
+    )
+    # The private link is an HMAC of this random secret under SECRET_KEY, and only the link's
+    # hash is indexed: a leaked database alone does not reveal any patron's link, yet reminders
+    # can still carry it.
+    link_secret = models.CharField(max_length=32, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(phone="") | ~Q(email=""), name="booking_has_contact"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["library", "starts_at"], name="booking_by_library"),
+            models.Index(fields=["guide", "starts_at"], name="booking_by_guide"),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.patron_name} {local:%d.%m.%Y %H.%M}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @staticmethod
+    def token_for(link_secret: str) -> str:
+        digest = salted_hmac("digiopas.booking-link", link_secret, algorithm="sha256").digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+    @property
+    def token(self) -> str:
+        """The patron's private link token (256 bits); never stored."""
+        return self.token_for(self.link_secret)
+
+    def can_be_changed_online(self, now: dt.datetime) -> bool:
+        deadline = self.starts_at - dt.timedelta(minutes=self.library.change_deadline_minutes)
+        return self.status == self.Status.BOOKED and now < deadline
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.BOOKED

@@ -1,0 +1,204 @@
+"""Places, people and the lists patrons choose from: libraries, guides, schedules, closures."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Library(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name in addresses"), unique=True)
+    address = models.CharField(_("street address"), max_length=300)
+    place = models.CharField(
+        _("where guidance happens"),
+        max_length=200,
+        blank=True,
+        help_text=_("The room or desk the patron should go to, e.g. “Group room 2”."),
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    is_active = models.BooleanField(_("takes bookings"), default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staffed_libraries",
+        verbose_name=_("staff"),
+        help_text=_("Staff who see this library's bookings. Its guides see them too."),
+    )
+    min_notice_minutes = models.PositiveIntegerField(
+        _("minimum notice for online bookings (minutes)"), default=120
+    )
+    booking_horizon_weeks = models.PositiveSmallIntegerField(
+        _("weeks of free times shown ahead"), default=6
+    )
+    change_deadline_minutes = models.PositiveIntegerField(
+        _("patrons may cancel or change online until (minutes before)"), default=60
+    )
+    max_active_bookings = models.PositiveSmallIntegerField(
+        _("most upcoming bookings per phone number or e-mail"), default=3
+    )
+    sms_monthly_cap = models.PositiveIntegerField(
+        _("text messages per month"),
+        default=300,
+        help_text=_("Past this, messages go to the staff call list instead."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("library")
+        verbose_name_plural = _("libraries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Guide(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("staff account")
+    )
+    display_name = models.CharField(
+        _("public name"), max_length=100, help_text=_("Shown to patrons, e.g. “Maria”.")
+    )
+    libraries = models.ManyToManyField(Library, related_name="guides", verbose_name=_("libraries"))
+    languages = models.JSONField(
+        _("guidance languages"), default=list, help_text=_("Language codes, e.g. fi, sv, en.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    notify_by_email = models.BooleanField(
+        _("e-mail me about my new, changed and cancelled bookings"), default=True
+    )
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class WeeklySchedule(models.Model):
+    guide = models.ForeignKey(
+        Guide, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("guide")
+    )
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("library")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("starts"))
+    end_time = models.TimeField(_("ends"))
+    slot_minutes = models.PositiveSmallIntegerField(_("slot length (minutes)"), default=15)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["library", "guide", "weekday", "start_time"]
+        verbose_name = _("weekly schedule")
+        verbose_name_plural = _("weekly schedules")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="schedule_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5, slot_minutes__lte=240),
+                name="schedule_slot_length_sane",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="schedule_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        hours = f"{self.start_time:%H.%M}–{self.end_time:%H.%M}"
+        return f"{self.guide} · {self.get_weekday_display()} {hours}"
+
+    def applies_on(self, day: dt.date) -> bool:
+        return (
+            day.weekday() == self.weekday
+            and day >= self.valid_from
+            and (self.valid_until is None or day <= self.valid_until)
+        )
+
+
+class Closure(models.Model):
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, related_name="closures", verbose_name=_("library")
+    )
+    guide = models.ForeignKey(
+        Guide,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="closures",
+        verbose_name=_("guide"),
+        help_text=_("Leave empty to close the whole library."),
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    reason = models.CharField(_("reason"), max_length=200)
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="closure_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} ({self.starts_on:%d.%m.%Y}–{self.ends_on:%d.%m.%Y})"
+
+    def covers(self, *, guide_id: int, library_id: int, day: dt.date) -> bool:
+        return (
+            self.library_id == library_id
+            and (self.guide_id is None or self.guide_id == guide_id)
+            and self.starts_on <= day <= self.ends_on
+        )
+
+
+class DeviceType(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("device type")
+        verbose_name_plural = _("device types")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    bring_note = models.CharField(
+        _("what to bring"),
+        max_length=200,
+        blank=True,
+        help_text=_("Told to the patron, e.g. “your banking codes”."),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,71 @@
+"""Messages about bookings and whether they got through."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .booking import Booking
+
+
+class Notification(models.Model):
+    """One message to a patron or guide about a booking, and whether it got through.
+
+    Staff see these on the booking; the reminder command retries the failed ones. A reminder is
+    unique per booking, channel and booked start, which is what makes it go out exactly once.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", pgettext_lazy("notification", "Confirmation")
+        CHANGE = "change", pgettext_lazy("notification", "Change of time")
+        CANCELLATION = "cancellation", pgettext_lazy("notification", "Cancellation")
+        REMINDER = "reminder", pgettext_lazy("notification", "Reminder")
+        GUIDE_NOTICE = "guide_notice", pgettext_lazy("notification", "Notice to the guide")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", pgettext_lazy("notification channel", "E-mail")
+        SMS = "sms", pgettext_lazy("notification channel", "Text message")
+        CALL = "call", pgettext_lazy("notification channel", "Staff call list")
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("notification state", "Waiting to be sent")
+        SENDING = "sending", pgettext_lazy("notification state", "Being sent")
+        SENT = "sent", pgettext_lazy("notification state", "Sent")
+        FAILED = "failed", pgettext_lazy("notification state", "Failed")
+        TO_CALL = "to_call", pgettext_lazy("notification state", "Staff should call")
+        CALLED = "called", pgettext_lazy("notification state", "Called")
+        SKIPPED = "skipped", pgettext_lazy("notification state", "No longer needed")
+
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("booking")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    # The booked start this message is about: a moved booking gets a new reminder.
+    about_starts_at = models.DateTimeField(_("about the time"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["booking", "channel", "about_starts_at"],
+                condition=Q(kind="reminder"),
+                name="notification_one_reminder_per_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "kind"], name="notification_by_state")]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} · {self.get_channel_display()} · {self.get_state_display()}"
+        )

@@ -1,0 +1,80 @@
+"""Bookable times.
+
+A slot belongs to at most one booking: `Slot.booking` is a single column, and the service takes a
+slot only with `UPDATE … WHERE booking_id IS NULL`, so the database itself refuses a second
+booking of the same time, on SQLite and PostgreSQL alike, however many app servers race.
+"""
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .library import Guide, Library
+
+
+class SlotQuerySet(models.QuerySet):
+    def free(self):
+        return self.filter(booking__isnull=True)
+
+    def bookable(self, *, now: dt.datetime, notice: dt.timedelta = dt.timedelta()):
+        """Free times that have not started (nor fall inside the notice window)."""
+        return self.free().filter(starts_at__gte=now + notice, guide__is_active=True)
+
+    def at(self, library: Library):
+        return self.filter(library=library)
+
+    def between(self, start: dt.datetime, end: dt.datetime):
+        return self.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+class Slot(models.Model):
+    guide = models.ForeignKey(
+        Guide, on_delete=models.PROTECT, related_name="slots", verbose_name=_("guide")
+    )
+    library = models.ForeignKey(
+        Library, on_delete=models.PROTECT, related_name="slots", verbose_name=_("library")
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    booking = models.ForeignKey(
+        "Booking",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="slots",
+        verbose_name=_("booking"),
+    )
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "guide"]
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        constraints = [
+            # A guide is in one place at a time; also what makes slot generation idempotent.
+            models.UniqueConstraint(fields=["guide", "starts_at"], name="slot_unique_guide_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
+            ),
+        ]
+        indexes = [
+            # The free-times page: one library, a range of starts, only the free ones.
+            models.Index(
+                fields=["library", "starts_at"],
+                name="slot_free_by_library",
+                condition=Q(booking__isnull=True),
+            ),
+            models.Index(fields=["library", "starts_at"], name="slot_by_library"),
+        ]
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.starts_at)
+        return f"{self.guide} {local:%d.%m.%Y %H.%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
