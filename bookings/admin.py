@@ -5,8 +5,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .models import Booking, Closure, DeviceType, Guide, Library, Slot, Topic, WeeklySchedule
+from . import services, waiting_list
+from .forms import normalise_phone
+from .models import (
+    Booking,
+    Closure,
+    DeviceType,
+    Guide,
+    Library,
+    Notification,
+    Slot,
+    Topic,
+    WaitingListEntry,
+    Weekday,
+    WeeklySchedule,
+)
 
 
 def local_time(value) -> str:
@@ -151,8 +164,22 @@ class SlotAdmin(admin.ModelAdmin):
         return local_time(slot.ends_at)
 
 
+class NotificationInline(admin.TabularInline):
+    model = Notification
+    fk_name = "booking"
+    extra = 0
+    can_delete = False
+    fields = ["kind", "channel", "state", "attempts", "error", "created_at", "sent_at"]
+    readonly_fields = fields
+    verbose_name_plural = _("messages to the patron and guide")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Booking)
 class BookingAdmin(admin.ModelAdmin):
+    inlines = [NotificationInline]
     list_display = [
         "local_start",
         "patron_name",
@@ -194,3 +221,137 @@ class BookingAdmin(admin.ModelAdmin):
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, booking: Booking) -> str:
         return local_time(booking.starts_at)
+
+
+class ContactFilter(admin.SimpleListFilter):
+    title = _("contact")
+    parameter_name = "contact"
+
+    def lookups(self, request, model_admin):
+        return [("phone_only", _("Phone only (call list)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "phone_only":
+            return queryset.phone_only()
+        return queryset
+
+
+class WaitingListEntryForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("days that suit"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = WaitingListEntry
+        fields = [
+            "library",
+            "patron_name",
+            "phone",
+            "email",
+            "language",
+            "channel",
+            "weekdays",
+            "need",
+        ]
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        return normalise_phone(raw) if raw else ""
+
+
+@admin.register(WaitingListEntry)
+class WaitingListEntryAdmin(admin.ModelAdmin):
+    form = WaitingListEntryForm
+    list_display = [
+        "patron_name",
+        "phone",
+        "email",
+        "library",
+        "days",
+        "status",
+        "offered_slot",
+        "offer_expires_at",
+        "created_at",
+    ]
+    list_filter = ["library", "status", ContactFilter, "channel"]
+    list_select_related = ["library", "offered_slot__guide"]
+    search_fields = ["patron_name", "phone", "email"]
+    readonly_fields = ["status", "offered_slot", "offer_expires_at", "booking", "created_at"]
+    actions = ["remove_from_list"]
+
+    @admin.display(description=_("days that suit"))
+    def days(self, entry: WaitingListEntry) -> str:
+        return ", ".join(str(name) for name in entry.weekday_names) or _("any day")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        data = form.cleaned_data
+        created = waiting_list.waiting_entry_create(
+            library=data["library"],
+            patron_name=data["patron_name"],
+            phone=data["phone"],
+            email=data["email"],
+            weekdays=data["weekdays"],
+            need=data["need"],
+            language=data["language"],
+            channel=data["channel"],
+            now=timezone.now(),
+        )
+        obj.pk = created.pk
+
+    @admin.action(description=_("Remove the selected patrons from the waiting list"))
+    def remove_from_list(self, request, queryset) -> None:
+        for entry in queryset:
+            waiting_list.waiting_entry_remove(entry=entry, now=timezone.now())
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """The staff call list: messages past the text-message cap, and failed ones."""
+
+    list_display = ["created_at", "kind", "channel", "state", "patron", "phone", "about_starts_at"]
+    list_filter = ["state", "kind", "channel"]
+    list_select_related = ["booking__library", "waiting_entry__library"]
+    search_fields = ["booking__patron_name", "booking__phone", "waiting_entry__patron_name"]
+    readonly_fields = [
+        "booking",
+        "waiting_entry",
+        "kind",
+        "channel",
+        "state",
+        "about_starts_at",
+        "attempts",
+        "error",
+        "created_at",
+        "sent_at",
+    ]
+    actions = ["mark_called"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description=_("patron"))
+    def patron(self, notification: Notification) -> str:
+        subject = notification.booking or notification.waiting_entry
+        return subject.patron_name
+
+    @admin.display(description=_("phone"))
+    def phone(self, notification: Notification) -> str:
+        return (notification.booking or notification.waiting_entry).phone
+
+    @admin.action(description=_("Mark the selected calls as done"))
+    def mark_called(self, request, queryset) -> None:
+        done = queryset.filter(state=Notification.State.TO_CALL).update(
+            state=Notification.State.CALLED
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d call marked done.", "%(count)d calls marked done.", done)
+            % {"count": done},
+        )

@@ -4,7 +4,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeviceType, Topic
+from .models import DeviceType, Topic, Weekday
 from .services import MAX_SLOTS_PER_BOOKING
 
 
@@ -21,12 +21,9 @@ def normalise_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class BookingForm(forms.Form):
-    """What a patron tells us when booking online."""
+class PatronContactForm(forms.Form):
+    """Name and a way to reach the patron (phone, e-mail or both), and their consent."""
 
-    minutes = forms.TypedChoiceField(
-        label=_("How long do you need?"), coerce=int, widget=forms.RadioSelect
-    )
     patron_name = forms.CharField(
         label=_("Your name"),
         max_length=200,
@@ -36,30 +33,13 @@ class BookingForm(forms.Form):
         label=_("Phone number"),
         max_length=40,
         required=False,
+        help_text=_("Give a phone number, an e-mail address or both."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     email = forms.EmailField(
         label=_("E-mail address"),
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    device = forms.ModelChoiceField(
-        label=_("Which device do you need help with?"),
-        queryset=DeviceType.objects.all(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-    topics = forms.ModelMultipleChoiceField(
-        label=_("What is it about? (choose any that fit)"),
-        queryset=Topic.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    need = forms.CharField(
-        label=_("Tell us in your own words what you need help with (optional)"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
     consent = forms.BooleanField(
         label=_(
@@ -68,16 +48,6 @@ class BookingForm(forms.Form):
         ),
         error_messages={"required": _("Please tick the box so that we may keep your details.")},
     )
-
-    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["minutes"].choices = [
-            (minutes, _("%(minutes)d minutes") % {"minutes": minutes}) for minutes in lengths
-        ]
-        self.fields["minutes"].initial = lengths[0] if lengths else None
-        self.fields["phone"].help_text = _("Give a phone number, an e-mail address or both.")
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Book this time"), css_class="btn-lg"))
 
     def clean_patron_name(self) -> str:
         name = " ".join(self.cleaned_data["patron_name"].split())
@@ -100,6 +70,68 @@ class BookingForm(forms.Form):
                 ),
             )
         return cleaned
+
+
+class BookingForm(PatronContactForm):
+    """What a patron tells us when booking online."""
+
+    field_order = ["minutes", "patron_name", "phone", "email", "device", "topics", "need"]
+
+    minutes = forms.TypedChoiceField(
+        label=_("How long do you need?"), coerce=int, widget=forms.RadioSelect
+    )
+    device = forms.ModelChoiceField(
+        label=_("Which device do you need help with?"),
+        queryset=DeviceType.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("What is it about? (choose any that fit)"),
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    need = forms.CharField(
+        label=_("Tell us in your own words what you need help with (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].choices = [
+            (minutes, _("%(minutes)d minutes") % {"minutes": minutes}) for minutes in lengths
+        ]
+        self.fields["minutes"].initial = lengths[0] if lengths else None
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Book this time"), css_class="btn-lg"))
+
+
+class WaitingListForm(PatronContactForm):
+    """Joining the waiting list when no free time suits."""
+
+    field_order = ["patron_name", "phone", "email", "weekdays", "need"]
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Which days suit you? (leave empty if any day does)"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    need = forms.CharField(
+        label=_("What do you need help with? (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Join the waiting list"), css_class="btn-lg"))
 
 
 class ResizeForm(forms.Form):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from . import sms
 from .calendar_file import booking_ics
-from .models import Booking, Notification
+from .models import Booking, Notification, WaitingListEntry
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def sms_sent_this_month(library_id: int, *, now: dt.datetime) -> int:
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     return (
         Notification.objects.filter(
-            booking__library_id=library_id,
+            Q(booking__library_id=library_id) | Q(waiting_entry__library_id=library_id),
             channel=Notification.Channel.SMS,
             created_at__gte=month_start,
         )
@@ -48,7 +48,7 @@ def sms_sent_this_month(library_id: int, *, now: dt.datetime) -> int:
     )
 
 
-def _patron_channel(booking: Booking, *, now: dt.datetime) -> tuple[str, str]:
+def _patron_channel(booking: Booking | WaitingListEntry, *, now: dt.datetime) -> tuple[str, str]:
     """E-mail when we have an address; else a text message while the library's cap allows."""
     if booking.email:
         return Notification.Channel.EMAIL, State.PENDING
@@ -101,7 +101,11 @@ def deliver(notification_id: int) -> str:
     if not claimed:
         return "already handled"
     notification = Notification.objects.select_related(
-        "booking__library", "booking__guide__user", "booking__device"
+        "booking__library",
+        "booking__guide__user",
+        "booking__device",
+        "waiting_entry__library",
+        "waiting_entry__offered_slot__guide",
     ).get(pk=notification_id)
     booking = notification.booking
     if notification.kind == Kind.REMINDER and (
@@ -124,6 +128,9 @@ def deliver(notification_id: int) -> str:
 
 
 def _send(notification: Notification) -> None:
+    if notification.waiting_entry_id:
+        _send_offer(notification)
+        return
     booking = notification.booking
     if notification.kind == Kind.GUIDE_NOTICE:
         with translation.override(settings.LANGUAGE_CODE):
@@ -143,6 +150,7 @@ SUBJECTS = {
     Kind.CANCELLATION: lambda: _("Your digital guidance time is cancelled"),
     Kind.REMINDER: lambda: _("Reminder: your digital guidance time tomorrow"),
     Kind.GUIDE_NOTICE: lambda: _("Guidance booking"),
+    Kind.OFFER: lambda: _("A digital guidance time has become free for you"),
 }
 
 
@@ -173,6 +181,42 @@ def _send_email(notification: Notification, *, to: str, template: str) -> None:
         method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "PUBLISH"
         message.attach("digiopastus.ics", ics, f"text/calendar; method={method}")
     message.send()
+
+
+def notify_waiting_entry(entry: WaitingListEntry, *, now: dt.datetime) -> Notification:
+    """Tell the patron first in line that a time is held for them."""
+    channel, state = _patron_channel(entry, now=now)
+    notification = Notification.objects.create(
+        waiting_entry=entry,
+        kind=Kind.OFFER,
+        channel=channel,
+        state=state,
+        about_starts_at=entry.offered_slot.starts_at,
+        created_at=now,
+    )
+    if state == State.PENDING:
+        transaction.on_commit(lambda: deliver.enqueue(notification.pk))
+    return notification
+
+
+def _send_offer(notification: Notification) -> None:
+    entry = notification.waiting_entry
+    with translation.override(entry.language):
+        context = {
+            "entry": entry,
+            "slot": entry.offered_slot,
+            "library": entry.library,
+            "offer_url": settings.SITE_URL + reverse("bookings:waiting_entry", args=[entry.token]),
+        }
+        if notification.channel == Notification.Channel.EMAIL:
+            message = EmailMultiAlternatives(
+                subject=SUBJECTS[Kind.OFFER](),
+                body=render_to_string("emails/waiting_offer.txt", context),
+                to=[entry.email],
+            )
+            message.send()
+        else:
+            sms.send_sms(entry.phone, render_to_string("sms/waiting_offer.txt", context).strip())
 
 
 def reminders_send(*, now: dt.datetime) -> int:
@@ -223,7 +267,11 @@ def reminders_send(*, now: dt.datetime) -> int:
             )
     retry = Notification.objects.filter(
         Q(state=State.PENDING) | Q(state=State.FAILED, attempts__lt=MAX_ATTEMPTS),
-        booking__starts_at__gt=now,
+        Q(booking__starts_at__gt=now)
+        | Q(
+            waiting_entry__status=WaitingListEntry.Status.OFFERED,
+            waiting_entry__offer_expires_at__gt=now,
+        ),
     ).values_list("pk", flat=True)
     sent = 0
     for notification_id in retry:

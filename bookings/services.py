@@ -14,7 +14,16 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import notifications
-from .models import Booking, Closure, DeviceType, Notification, Slot, Topic, WeeklySchedule
+from .models import (
+    Booking,
+    Closure,
+    DeviceType,
+    Notification,
+    Slot,
+    Topic,
+    WaitingListEntry,
+    WeeklySchedule,
+)
 
 # Online patrons may book up to three consecutive 15-minute slots (45 minutes).
 MAX_SLOTS_PER_BOOKING = 3
@@ -158,6 +167,7 @@ def booking_create(
     need: str = "",
     language: str = "fi",
     channel: str = Booking.Channel.ONLINE,
+    waiting_entry: WaitingListEntry | None = None,
     now: dt.datetime,
 ) -> Booking:
     """Book `slot_count` consecutive slots from `slot` for a patron.
@@ -187,7 +197,13 @@ def booking_create(
     link_secret = secrets.token_hex(16)  # 128 random bits behind the private link
     with transaction.atomic():
         slots = consecutive_slots(slot, slot_count, lock=True)
-        if len(slots) < slot_count or any(s.booking_id for s in slots):
+        held_for_other = any(
+            s.held_until
+            and s.held_until > now
+            and s.held_for_id != getattr(waiting_entry, "pk", None)
+            for s in slots
+        )
+        if len(slots) < slot_count or held_for_other or any(s.booking_id for s in slots):
             raise SlotTaken
         booking = Booking.objects.create(
             library=library,
@@ -270,7 +286,15 @@ def booking_cancel(*, booking: Booking, now: dt.datetime, by_staff: bool = False
         booking.save(update_fields=["status", "updated_at"])
         Slot.objects.filter(booking=booking).update(booking=None)
         notifications.notify_booking_event(booking, Notification.Kind.CANCELLATION, now=now)
+        transaction.on_commit(lambda: _offer_to_waiting_list(booking.library, now=now))
     return booking
+
+
+def _offer_to_waiting_list(library, *, now: dt.datetime) -> None:
+    # Imported here: the waiting list books through this module.
+    from .waiting_list import waiting_list_offer
+
+    waiting_list_offer(library=library, now=now)
 
 
 def booking_reschedule(

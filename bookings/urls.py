@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, waiting_list_views
 
 app_name = "bookings"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("libraries/", views.choose_library, name="choose_library"),
     path("libraries/<slug:slug>/", views.free_times, name="free_times"),
     path("libraries/<slug:slug>/book/<int:slot_id>/", views.book, name="book"),
+    path("libraries/<slug:slug>/waiting-list/", waiting_list_views.join, name="waiting_list_join"),
+    path("waiting/<str:token>/", waiting_list_views.entry, name="waiting_entry"),
+    path("waiting/<str:token>/answer/", waiting_list_views.answer, name="waiting_answer"),
     path("booking/<str:token>/", views.booking_detail, name="booking_detail"),
     path("booking/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
     path("booking/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),

@@ -126,6 +126,9 @@ TASKS = {
 # Reminders go out the day before a booking, from this local hour on.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=10)
 
+# A time freed for the first in the waiting list is held for them this long.
+WAITING_LIST_OFFER_HOURS = env.float("WAITING_LIST_OFFER_HOURS", default=2)
+
 # Text messages (bookings/sms/), through a backend shaped like Django's e-mail backends: the
 # console by default; "bookings.sms.backends.http.SmsBackend" posts each message as JSON to the
 # gateway below, with HTTP Basic credentials, waiting at most SMS_GATEWAY_TIMEOUT seconds.

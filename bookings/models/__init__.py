@@ -2,6 +2,7 @@ from .booking import Booking
 from .library import Closure, DeviceType, Guide, Library, Topic, Weekday, WeeklySchedule
 from .notification import Notification
 from .slot import Slot, SlotQuerySet
+from .waiting_list import WaitingListEntry
 
 __all__ = [
     "Booking",
@@ -13,6 +14,7 @@ __all__ = [
     "Slot",
     "SlotQuerySet",
     "Topic",
+    "WaitingListEntry",
     "Weekday",
     "WeeklySchedule",
 ]

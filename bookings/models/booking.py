@@ -15,6 +15,16 @@ from django.utils.translation import pgettext_lazy
 from .library import DeviceType, Guide, Library, Topic
 
 
+def private_token_for(link_secret: str) -> str:
+    """A private link's token: an HMAC of the stored random secret under SECRET_KEY."""
+    digest = salted_hmac("digiopas.booking-link", link_secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class Booking(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", pgettext_lazy("booking status", "Booked")
@@ -82,19 +92,16 @@ class Booking(models.Model):
         local = timezone.localtime(self.starts_at)
         return f"{self.patron_name} {local:%d.%m.%Y %H.%M}"
 
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+    hash_token = staticmethod(hash_token)
 
     @staticmethod
     def token_for(link_secret: str) -> str:
-        digest = salted_hmac("digiopas.booking-link", link_secret, algorithm="sha256").digest()
-        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+        return private_token_for(link_secret)
 
     @property
     def token(self) -> str:
         """The patron's private link token (256 bits); never stored."""
-        return self.token_for(self.link_secret)
+        return private_token_for(self.link_secret)
 
     def can_be_changed_online(self, now: dt.datetime) -> bool:
         deadline = self.starts_at - dt.timedelta(minutes=self.library.change_deadline_minutes)

@@ -22,6 +22,7 @@ class Notification(models.Model):
         CANCELLATION = "cancellation", pgettext_lazy("notification", "Cancellation")
         REMINDER = "reminder", pgettext_lazy("notification", "Reminder")
         GUIDE_NOTICE = "guide_notice", pgettext_lazy("notification", "Notice to the guide")
+        OFFER = "offer", pgettext_lazy("notification", "Time offered from the waiting list")
 
     class Channel(models.TextChoices):
         EMAIL = "email", pgettext_lazy("notification channel", "E-mail")
@@ -37,8 +38,22 @@ class Notification(models.Model):
         CALLED = "called", pgettext_lazy("notification state", "Called")
         SKIPPED = "skipped", pgettext_lazy("notification state", "No longer needed")
 
+    # About a booking, or (an offer) about a waiting-list entry: exactly one of the two.
     booking = models.ForeignKey(
-        Booking, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("booking")
+        Booking,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("booking"),
+    )
+    waiting_entry = models.ForeignKey(
+        "WaitingListEntry",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("waiting list entry"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -61,6 +76,10 @@ class Notification(models.Model):
                 fields=["booking", "channel", "about_starts_at"],
                 condition=Q(kind="reminder"),
                 name="notification_one_reminder_per_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(booking__isnull=True) ^ Q(waiting_entry__isnull=True),
+                name="notification_about_one_thing",
             ),
         ]
         indexes = [models.Index(fields=["state", "kind"], name="notification_by_state")]

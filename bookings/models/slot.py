@@ -19,9 +19,15 @@ class SlotQuerySet(models.QuerySet):
     def free(self):
         return self.filter(booking__isnull=True)
 
+    def unheld(self, *, now: dt.datetime):
+        """Not held for a patron on the waiting list right now."""
+        return self.filter(Q(held_until__isnull=True) | Q(held_until__lte=now))
+
     def bookable(self, *, now: dt.datetime, notice: dt.timedelta = dt.timedelta()):
         """Free times that have not started (nor fall inside the notice window)."""
-        return self.free().filter(starts_at__gte=now + notice, guide__is_active=True)
+        return (
+            self.free().unheld(now=now).filter(starts_at__gte=now + notice, guide__is_active=True)
+        )
 
     def at(self, library: Library):
         return self.filter(library=library)
@@ -47,6 +53,16 @@ class Slot(models.Model):
         related_name="slots",
         verbose_name=_("booking"),
     )
+    # Offered first to someone on the waiting list until `held_until`.
+    held_for = models.ForeignKey(
+        "WaitingListEntry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("held for"),
+    )
+    held_until = models.DateTimeField(_("held until"), null=True, blank=True)
 
     objects = SlotQuerySet.as_manager()
 

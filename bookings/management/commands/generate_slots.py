@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from bookings.services import slots_generate
+from bookings.waiting_list import waiting_list_process
 
 
 class Command(BaseCommand):
@@ -15,3 +16,6 @@ class Command(BaseCommand):
             raise CommandError("--weeks must be between 1 and 104.")
         made = slots_generate(start_on=timezone.localdate(), weeks=weeks)
         self.stdout.write(f"{made} new slots made for {weeks} weeks ahead.")
+        if made:
+            _, offered = waiting_list_process(now=timezone.now())
+            self.stdout.write(f"{offered} new times offered to the waiting list.")

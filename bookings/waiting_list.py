@@ -1,0 +1,167 @@
+"""The waiting list: patrons for whom no time suited, offered the first matching time that frees up.
+
+An offered slot is held for the patron (`Slot.held_for`/`held_until`) for
+`WAITING_LIST_OFFER_HOURS`; nobody else can book it meanwhile. When the offer lapses, or the
+patron lets it pass, the hold is released and the time goes to the next in line.
+"""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import notifications, services
+from .availability import bookable_slots
+from .models import Booking, Library, Slot, WaitingListEntry
+from .models.booking import hash_token, private_token_for
+
+Status = WaitingListEntry.Status
+
+
+def waiting_entry_create(
+    *,
+    library: Library,
+    patron_name: str,
+    phone: str = "",
+    email: str = "",
+    weekdays: list[int] | None = None,
+    need: str = "",
+    language: str = "fi",
+    channel: str = Booking.Channel.ONLINE,
+    now: dt.datetime,
+) -> WaitingListEntry:
+    if not phone and not email:
+        raise ValidationError(_("Please give a phone number or an e-mail address."))
+    link_secret = secrets.token_hex(16)
+    return WaitingListEntry.objects.create(
+        library=library,
+        patron_name=patron_name,
+        phone=phone,
+        email=email,
+        weekdays=sorted(set(weekdays or [])),
+        need=need,
+        language=language,
+        channel=channel,
+        link_secret=link_secret,
+        token_hash=hash_token(private_token_for(link_secret)),
+        created_at=now,
+    )
+
+
+def _release(entry: WaitingListEntry) -> None:
+    Slot.objects.filter(held_for=entry).update(held_for=None, held_until=None)
+
+
+def waiting_list_offer(*, library: Library, now: dt.datetime) -> int:
+    """Offer free times to those in line whose days they suit; return how many were offered."""
+    entries = list(WaitingListEntry.objects.in_line().filter(library=library)[:100])
+    if not entries:
+        return 0
+    free = list(bookable_slots(library, now=now))
+    offered = 0
+    for entry in entries:
+        slot = next(
+            (s for s in free if entry.suits(s.starts_at) and s.pk not in entry.passed_slot_ids),
+            None,
+        )
+        if slot is None:
+            continue
+        free.remove(slot)
+        if _offer(entry, slot, now=now):
+            offered += 1
+    return offered
+
+
+@transaction.atomic
+def _offer(entry: WaitingListEntry, slot: Slot, *, now: dt.datetime) -> bool:
+    hours = settings.WAITING_LIST_OFFER_HOURS
+    held = (
+        Slot.objects.free()
+        .unheld(now=now)
+        .filter(pk=slot.pk)
+        .update(held_for=entry, held_until=now + dt.timedelta(hours=hours))
+    )
+    claimed = WaitingListEntry.objects.filter(pk=entry.pk, status=Status.WAITING).update(
+        status=Status.OFFERED, offered_slot=slot, offer_expires_at=now + dt.timedelta(hours=hours)
+    )
+    if not (held and claimed):
+        transaction.set_rollback(True)
+        return False
+    entry.refresh_from_db()
+    notifications.notify_waiting_entry(entry, now=now)
+    return True
+
+
+def waiting_list_expire(*, now: dt.datetime) -> int:
+    """Lapse offers whose time is up; those patrons wait again, behind nobody, for other times."""
+    lapsed = list(WaitingListEntry.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now))
+    for entry in lapsed:
+        waiting_offer_pass(entry=entry, now=now)
+    return len(lapsed)
+
+
+def waiting_offer_pass(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingListEntry:
+    """The patron lets the offered time go (or the offer lapsed); the next in line may get it."""
+    with transaction.atomic():
+        entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+        if entry.status != Status.OFFERED:
+            return entry
+        _release(entry)
+        entry.passed_slot_ids = [*entry.passed_slot_ids, entry.offered_slot_id]
+        entry.status, entry.offered_slot, entry.offer_expires_at = Status.WAITING, None, None
+        entry.save(update_fields=["passed_slot_ids", "status", "offered_slot", "offer_expires_at"])
+        transaction.on_commit(lambda: waiting_list_offer(library=entry.library, now=now))
+    return entry
+
+
+def waiting_offer_accept(*, entry: WaitingListEntry, now: dt.datetime) -> Booking:
+    """Book the time held for this patron. Raises ValidationError if the offer has lapsed."""
+    with transaction.atomic():
+        entry = (
+            WaitingListEntry.objects.select_for_update(of=("self",))
+            .select_related("offered_slot__library")
+            .get(pk=entry.pk)
+        )
+        if not entry.offer_is_open(now):
+            raise ValidationError(
+                _("This offer is no longer open. You are still on the waiting list."),
+                code="offer_closed",
+            )
+        booking = services.booking_create(
+            slot=entry.offered_slot,
+            patron_name=entry.patron_name,
+            phone=entry.phone,
+            email=entry.email,
+            need=entry.need,
+            language=entry.language,
+            channel=entry.channel,
+            waiting_entry=entry,
+            now=now,
+        )
+        _release(entry)
+        entry.status, entry.booking = Status.BOOKED, booking
+        entry.save(update_fields=["status", "booking"])
+    return booking
+
+
+def waiting_entry_remove(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingListEntry:
+    with transaction.atomic():
+        entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
+        was_offered = entry.status == Status.OFFERED
+        _release(entry)
+        entry.status = Status.REMOVED
+        entry.save(update_fields=["status"])
+        if was_offered:
+            transaction.on_commit(lambda: waiting_list_offer(library=entry.library, now=now))
+    return entry
+
+
+def waiting_list_process(*, now: dt.datetime) -> tuple[int, int]:
+    """Lapse old offers, then offer free times in every library with people in line."""
+    lapsed = waiting_list_expire(now=now)
+    libraries = Library.objects.filter(pk__in=WaitingListEntry.objects.in_line().values("library"))
+    offered = sum(waiting_list_offer(library=library, now=now) for library in libraries)
+    return lapsed, offered

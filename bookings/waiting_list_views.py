@@ -1,0 +1,86 @@
+"""The patron's side of the waiting list: joining it, and answering an offered time."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services, waiting_list
+from .forms import WaitingListForm
+from .models import Library, WaitingListEntry
+from .models.booking import hash_token
+
+
+def _entry_or_404(token: str) -> WaitingListEntry:
+    entry = (
+        WaitingListEntry.objects.select_related("library", "offered_slot__guide")
+        .filter(token_hash=hash_token(token))
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    return entry
+
+
+def entry_url(entry: WaitingListEntry) -> str:
+    return reverse("bookings:waiting_entry", args=[entry.token])
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, slug: str) -> HttpResponse:
+    library = get_object_or_404(Library, slug=slug, is_active=True)
+    form = WaitingListForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        entry = waiting_list.waiting_entry_create(
+            library=library,
+            patron_name=data["patron_name"],
+            phone=data["phone"],
+            email=data["email"],
+            weekdays=data["weekdays"],
+            need=data["need"],
+            language=get_language(),
+            now=timezone.now(),
+        )
+        messages.success(
+            request, _("You are on the waiting list. We will tell you when a time frees up.")
+        )
+        return redirect(entry_url(entry))
+    return render(request, "bookings/waiting_list_join.html", {"library": library, "form": form})
+
+
+def entry(request: HttpRequest, token: str) -> HttpResponse:
+    entry = _entry_or_404(token)
+    context = {"entry": entry, "offer_open": entry.offer_is_open(timezone.now())}
+    return render(request, "bookings/waiting_entry.html", context)
+
+
+@require_POST
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    entry = _entry_or_404(token)
+    now = timezone.now()
+    action = request.POST.get("action")
+    if action == "accept":
+        try:
+            booking = waiting_list.waiting_offer_accept(entry=entry, now=now)
+        except services.SlotTaken:
+            messages.error(
+                request,
+                _("Sorry, that time could not be booked. You are still on the waiting list."),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect(reverse("bookings:booking_detail", args=[booking.token]) + "?new=1")
+    elif action == "pass":
+        waiting_list.waiting_offer_pass(entry=entry, now=now)
+        messages.info(request, _("We let that time go. You are still on the waiting list."))
+    elif action == "leave":
+        waiting_list.waiting_entry_remove(entry=entry, now=now)
+        messages.info(request, _("You have left the waiting list."))
+    return redirect(entry_url(entry))
