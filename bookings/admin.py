@@ -47,7 +47,7 @@ class GuideForm(forms.ModelForm):
 
     class Meta:
         model = Guide
-        fields = ["user", "display_name", "libraries", "languages", "is_active"]
+        fields = ["user", "display_name", "libraries", "languages", "is_active", "notify_by_email"]
 
 
 @admin.register(Guide)

@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests import factories
 
@@ -12,6 +13,13 @@ def _database_is_the_expected_one(django_db_setup, django_db_blocker):
     expected = os.environ.get("EXPECT_DB_VENDOR")
     if expected:
         assert connection.vendor == expected, f"tests ran on {connection.vendor}, not {expected}"
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Service-level messages are asserted in English; requests pick their own language."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -96,7 +96,7 @@ def make_booking(
     *, slot: Slot | None = None, now: dt.datetime | None = None, **overrides
 ) -> Booking:
     slot = slot or make_slot()
-    fields = {"patron_name": "Aino Asiakas", "phone": "+358401234567"}
+    fields = {"patron_name": "Aino Asiakas", "phone": "+358401234567", "language": "en"}
     return services.booking_create(
         slot=slot, now=now or slot.starts_at - dt.timedelta(days=7), **{**fields, **overrides}
     )

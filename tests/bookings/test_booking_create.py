@@ -140,3 +140,28 @@ def test_a_booking_is_at_most_45_minutes_online(now):
     with pytest.raises(ValidationError, match="15 to 45 minutes"):
         booking_create(slot=first, slot_count=4, patron_name="A", phone="0401234567", now=now)
     assert not Slot.objects.filter(booking__isnull=False).exists()
+
+
+def test_one_contact_may_hold_three_upcoming_bookings_online(now):
+    slots = [make_slot(starts_at=now + dt.timedelta(days=d)) for d in range(2, 6)]
+    for slot in slots[:3]:
+        make_booking(slot=slot, now=now, phone="+358401234567")
+
+    with pytest.raises(ValidationError, match="You already have 3 upcoming guidance times"):
+        make_booking(slot=slots[3], now=now, phone="+358401234567")
+    assert make_booking(slot=slots[3], now=now, phone="+358401234567", channel="phone")
+
+
+def test_the_contact_limit_matches_an_email_whatever_its_case(now):
+    library = make_slot().library
+    library.max_active_bookings = 1
+    library.save()
+    make_booking(slot=make_slot(library=library), now=now, phone="", email="Aino@Example.com")
+
+    with pytest.raises(ValidationError, match="upcoming guidance times"):
+        make_booking(
+            slot=make_slot(library=library, starts_at=now + dt.timedelta(days=3)),
+            now=now,
+            phone="",
+            email="aino@example.com",
+        )
