@@ -39,7 +39,7 @@ def test_staff_preview_the_unpublished_draft(client, staff, now, name):
 
     assert response.status_code == 200
     assert "Uusi periaate" in response.text
-    assert "This is a preview of the draft." in response.text
+    assert "Tämä on luonnoksen esikatselu." in response.text
     assert response.text.count("<h1") == 1
 
 
@@ -69,8 +69,8 @@ def test_staff_look_at_an_earlier_version(client, staff, now):
     response = client.get(reverse("principles:version_preview", args=[1]))
 
     assert "Ensimmäinen" in response.text
-    assert "This is version 1" in response.text
-    assert "Visitors do not see it now." in response.text
+    assert "Tämä on versio 1," in response.text
+    assert "Tämä versio ei nyt näy kävijöille." in response.text
 
 
 def test_anonymous_visitors_cannot_look_at_earlier_versions(client, now):

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import translation
 
 from principles import services
 from principles.models import Page, PublishedVersion
@@ -46,7 +47,7 @@ def test_publishing_again_keeps_the_earlier_version(now):
 def test_an_empty_draft_cannot_be_published(now):
     page = make_page()
 
-    with pytest.raises(ValidationError, match="at least one principle"):
+    with translation.override("en"), pytest.raises(ValidationError, match="at least one principle"):
         services.page_publish(page=page, user=None, now=now)
 
     assert not PublishedVersion.objects.exists()
@@ -75,8 +76,8 @@ def test_a_coordinator_publishes_from_the_page_change_screen(client, now, coordi
     change_screen = client.get(reverse("admin:principles_page_change", args=[page.pk]))
     response = client.post(reverse("admin:principles_page_publish", args=[page.pk]), follow=True)
 
-    assert "Publish the saved draft" in change_screen.text
-    assert "Published as version 1." in response.text
+    assert "Julkaise tallennettu luonnos" in change_screen.text
+    assert "Julkaistu versiona 1." in response.text
     assert PublishedVersion.objects.current().get().published_by == coordinator
 
 
@@ -94,8 +95,10 @@ def test_the_change_screen_edits_everything_in_one_place(client, coordinator):
 def test_publishing_an_empty_draft_from_the_admin_says_what_to_do(client, coordinator):
     page = make_page()
     client.force_login(coordinator)
+    with translation.override("en"):
+        url = reverse("admin:principles_page_publish", args=[page.pk])
 
-    response = client.post(reverse("admin:principles_page_publish", args=[page.pk]), follow=True)
+    response = client.post(url, follow=True)
 
     assert "Add at least one principle" in response.text
     assert not PublishedVersion.objects.exists()
@@ -199,6 +202,6 @@ def test_the_page_list_says_what_is_public_and_whether_the_draft_has_changed(
     version.page.save()
     changed = client.get(list_url)
 
-    assert "Version 1, published 01.12.2026 08.00" in unchanged.text
+    assert "Versio 1, julkaistu 01.12.2026 08.00" in unchanged.text
     assert 'alt="False"' in unchanged.text
     assert 'alt="True"' in changed.text

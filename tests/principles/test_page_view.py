@@ -53,11 +53,11 @@ def test_a_draft_that_was_never_published_is_not_shown(client):
 
     assert response.status_code == 200
     assert "Luonnoksen otsikko" not in response.text
-    assert "still putting the principles into words" in response.text
+    assert "Kirjaston henkilökunta kirjoittaa periaatteita vielä." in response.text
 
 
 def test_it_shows_a_friendly_page_when_nothing_is_published(client):
-    response = client.get(reverse("principles:page"))
+    response = client.get(url_in("en"))
 
     assert response.status_code == 200
     assert "Please come back a little later" in response.text

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests.principles.factories import make_published_page
 
@@ -38,11 +39,21 @@ def test_the_poster_prints_on_the_chosen_paper(client, now, query, paper):
     assert f'class="poster poster-{paper}"' in response.text
 
 
-def test_the_poster_is_friendly_when_nothing_is_published(client):
-    response = client.get(reverse("principles:poster"))
+@pytest.mark.parametrize(
+    ("language", "come_back_later"),
+    [
+        ("fi", "Tervetuloa katsomaan hieman myöhemmin uudelleen."),
+        ("en", "Please come back a little later."),
+    ],
+)
+def test_the_poster_is_friendly_when_nothing_is_published(client, language, come_back_later):
+    with translation.override(language):
+        url = reverse("principles:poster")
+
+    response = client.get(url)
 
     assert response.status_code == 200
-    assert "Please come back a little later" in response.text
+    assert come_back_later in response.text
 
 
 @pytest.mark.parametrize(("principles", "guidelines"), [(1, 1), (8, 6)])

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from principles import services
 from principles.models import PublishedVersion
@@ -74,12 +75,10 @@ def test_republishing_puts_an_earlier_version_back_as_a_new_one(client, now, coo
 def test_a_coordinator_restores_a_version_with_the_admin_action(client, coordinator, two_versions):
     first, _second = two_versions
     client.force_login(coordinator)
+    with translation.override("en"):
+        url = reverse("admin:principles_publishedversion_changelist")
 
-    response = client.post(
-        reverse("admin:principles_publishedversion_changelist"),
-        {"action": "restore", "_selected_action": [first.pk]},
-        follow=True,
-    )
+    response = client.post(url, {"action": "restore", "_selected_action": [first.pk]}, follow=True)
 
     assert "Version 1 is now in the draft." in response.text
     first.page.refresh_from_db()
@@ -111,7 +110,7 @@ def test_the_admin_asks_for_exactly_one_version(client, coordinator, two_version
         follow=True,
     )
 
-    assert "Choose exactly one version." in response.text
+    assert "Valitse täsmälleen yksi versio." in response.text
     assert PublishedVersion.objects.get(is_current=True).number == 2
 
 
