@@ -8,6 +8,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("principles/", include("principles.urls")),
+    path("staff/", include("bookings.staff_urls")),
     path("", include("bookings.urls")),
     prefix_default_language=False,
 )

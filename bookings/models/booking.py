@@ -75,6 +75,7 @@ class Booking(models.Model):
         ordering = ["-starts_at"]
         verbose_name = _("booking")
         verbose_name_plural = _("bookings")
+        permissions = [("view_statistics", _("Can see and export the statistics"))]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(phone="") | ~Q(email=""), name="booking_has_contact"

@@ -1,0 +1,169 @@
+"""The statistics page's choice of libraries, guide and period."""
+
+import datetime as dt
+import re
+
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .models import Guide, Library
+from .statistics import Period
+
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+LONGEST_PERIOD = dt.timedelta(days=3 * 366)
+
+# "2026-12" from a month picker, or "12/2026" and "12.2026" typed where the browser has none.
+MONTH_PATTERNS = (
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$"),
+    re.compile(r"^(?P<month>\d{1,2})[./](?P<year>\d{4})$"),
+)
+
+
+class StatisticsForm(forms.Form):
+    MONTH = "month"
+    YEAR = "year"
+    RANGE = "range"
+
+    library = forms.ModelChoiceField(
+        label=_("Library"),
+        queryset=Library.objects.none(),
+        required=False,
+        empty_label=_("All my libraries"),
+        error_messages={"invalid_choice": _("Please choose one of the libraries in the list.")},
+    )
+    guide = forms.ModelChoiceField(
+        label=_("Guide"),
+        queryset=Guide.objects.none(),
+        required=False,
+        empty_label=_("All guides"),
+        error_messages={"invalid_choice": _("Please choose one of the guides in the list.")},
+    )
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[
+            (MONTH, pgettext_lazy("period", "A month")),
+            (YEAR, pgettext_lazy("period", "A year")),
+            (RANGE, pgettext_lazy("period", "From one day to another")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    month = forms.CharField(
+        label=_("Month"),
+        required=False,
+        max_length=20,
+        help_text=_("For example 2026-12."),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-12"}),
+    )
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
+    )
+    starts_on = forms.DateField(
+        label=_("First day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    ends_on = forms.DateField(
+        label=_("Last day"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, data, *, libraries: QuerySet[Library]) -> None:
+        super().__init__(data)
+        self.fields["library"].queryset = libraries
+        self.fields["guide"].queryset = Guide.objects.filter(libraries__in=libraries).distinct()
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = True
+        self.helper.layout = Layout(
+            Row(Column("library", css_class="col-md-6"), Column("guide", css_class="col-md-6")),
+            "period",
+            Row(
+                Column("month", css_class="col-sm-6 col-lg-3"),
+                Column("year", css_class="col-sm-6 col-lg-3"),
+                Column("starts_on", css_class="col-sm-6 col-lg-3"),
+                Column("ends_on", css_class="col-sm-6 col-lg-3"),
+            ),
+            # A button without a name keeps the address short enough to bookmark and share.
+            StrictButton(_("Show the figures"), type="submit", css_class="btn-primary"),
+        )
+        self.period: Period | None = None
+
+    @classmethod
+    def default_data(cls, today: dt.date) -> dict[str, str]:
+        """This month in all the user's libraries: what the page shows before any choice."""
+        return {"period": cls.MONTH, "month": f"{today:%Y-%m}"}
+
+    def clean_month(self) -> tuple[int, int] | None:
+        raw = self.cleaned_data["month"].strip()
+        if not raw:
+            return None
+        for pattern in MONTH_PATTERNS:
+            if match := pattern.match(raw):
+                year, month = int(match["year"]), int(match["month"])
+                if FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12:
+                    return year, month
+        raise forms.ValidationError(
+            _("Please give the month as year and month, for example 2026-12."), code="month"
+        )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        kind = cleaned.get("period")
+        if kind == self.MONTH:
+            self._clean_month(cleaned)
+        elif kind == self.YEAR:
+            self._clean_year(cleaned)
+        elif kind == self.RANGE:
+            self._clean_range(cleaned)
+        return cleaned
+
+    def _clean_month(self, cleaned: dict) -> None:
+        if cleaned.get("month"):
+            self.period = Period.month(*cleaned["month"])
+        elif not self.has_error("month"):
+            self.add_error("month", _("Please choose a month, for example 2026-12."))
+
+    def _clean_year(self, cleaned: dict) -> None:
+        if cleaned.get("year"):
+            self.period = Period.year(cleaned["year"])
+        elif not self.has_error("year"):
+            self.add_error("year", _("Please give a year, for example 2026."))
+
+    def _clean_range(self, cleaned: dict) -> None:
+        first, last = cleaned.get("starts_on"), cleaned.get("ends_on")
+        for name, day in (("starts_on", first), ("ends_on", last)):
+            if day is None and not self.has_error(name):
+                self.add_error(name, _("Please give both the first and the last day."))
+            elif day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(
+                    name,
+                    _("Please give a day between the years %(first)d and %(last)d.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
+        if self.has_error("starts_on") or self.has_error("ends_on"):
+            return
+        if last < first:
+            self.add_error("ends_on", _("The last day is before the first day."))
+        elif last - first > LONGEST_PERIOD:
+            self.add_error(
+                "ends_on",
+                _("Please choose at most three years; for longer, export one year at a time."),
+            )
+        else:
+            self.period = Period(first, last)
+
+    def selection(self) -> dict:
+        """The arguments of `statistics.figures_for` for a valid form."""
+        library = self.cleaned_data["library"]
+        return {
+            "libraries": [library] if library else self.fields["library"].queryset,
+            "period": self.period,
+            "guide": self.cleaned_data["guide"],
+        }
