@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import staff_views
+from . import schedule_views, staff_views
 
 app_name = "staff"
 
 urlpatterns = [
+    path("day/", schedule_views.daily_schedule, name="daily_schedule"),
+    path("day/<slug:library_slug>/", schedule_views.library_day, name="library_day"),
+    path(
+        "bookings/<int:booking_id>/attendance/",
+        schedule_views.record_attendance,
+        name="record_attendance",
+    ),
+    path("week/<slug:library_slug>/<int:guide_id>/", schedule_views.guide_week, name="guide_week"),
     path("statistics/", staff_views.statistics_page, name="statistics_page"),
     path("statistics/export.csv", staff_views.statistics_csv, name="statistics_csv"),
 ]
