@@ -1,11 +1,15 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
+from django.db.models import Q
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services, waiting_list
+from .access import visible_libraries
 from .forms import normalise_phone
 from .models import (
     Booking,
@@ -26,8 +30,43 @@ def local_time(value) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H.%M") if value else "–"
 
 
+class LibraryScopedAdmin(admin.ModelAdmin):
+    """Lists, forms and choices limited to the libraries the staff member belongs to.
+
+    `library_lookups` are the paths from this model to a library; a row is visible when any
+    of them leads to a visible library. Superusers see everything.
+    """
+
+    library_lookups: tuple[str, ...] = ("library",)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        visible = visible_libraries(request.user)
+        condition = Q()
+        for lookup in self.library_lookups:
+            condition |= Q(**{f"{lookup}__in": visible})
+        return queryset.filter(condition).distinct()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            visible = visible_libraries(request.user)
+            if db_field.related_model is Library:
+                kwargs["queryset"] = visible
+            elif db_field.related_model is Guide:
+                kwargs["queryset"] = Guide.objects.filter(libraries__in=visible).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if not request.user.is_superuser and db_field.related_model is Library:
+            kwargs["queryset"] = visible_libraries(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 @admin.register(Library)
-class LibraryAdmin(admin.ModelAdmin):
+class LibraryAdmin(LibraryScopedAdmin):
+    library_lookups = ("pk",)
     list_display = ["name", "address", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "address"]
@@ -51,7 +90,8 @@ class GuideForm(forms.ModelForm):
 
 
 @admin.register(Guide)
-class GuideAdmin(admin.ModelAdmin):
+class GuideAdmin(LibraryScopedAdmin):
+    library_lookups = ("libraries",)
     form = GuideForm
     list_display = ["display_name", "user", "library_names", "is_active"]
     list_filter = ["is_active", "libraries"]
@@ -68,7 +108,7 @@ class GuideAdmin(admin.ModelAdmin):
 
 
 @admin.register(WeeklySchedule)
-class WeeklyScheduleAdmin(admin.ModelAdmin):
+class WeeklyScheduleAdmin(LibraryScopedAdmin):
     list_display = [
         "guide",
         "library",
@@ -84,20 +124,39 @@ class WeeklyScheduleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["guide", "library"]
     actions = ["generate_slots"]
 
-    @admin.action(description=_("Make slots for the next 6 weeks from the selected schedules"))
-    def generate_slots(self, request, queryset) -> None:
-        made = services.slots_generate(
-            start_on=timezone.localdate(), weeks=6, schedules=queryset.select_related("guide")
-        )
-        self.message_user(
-            request,
-            ngettext("%(count)d new slot made.", "%(count)d new slots made.", made)
-            % {"count": made},
-        )
+    @admin.action(description=_("Make slots from the selected schedules…"))
+    def generate_slots(self, request, queryset):
+        form = GenerateSlotsForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            weeks = form.cleaned_data["weeks"]
+            made = services.slots_generate(
+                start_on=timezone.localdate(), weeks=weeks, schedules=queryset
+            )
+            waiting_list.waiting_list_process(now=timezone.now())
+            self.message_user(
+                request,
+                ngettext("%(count)d new slot made.", "%(count)d new slots made.", made)
+                % {"count": made},
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Make slots"),
+            "form": form,
+            "schedules": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return render(request, "admin/bookings/generate_slots.html", context)
+
+
+class GenerateSlotsForm(forms.Form):
+    weeks = forms.IntegerField(
+        label=_("How many weeks ahead?"), min_value=1, max_value=104, initial=6
+    )
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(LibraryScopedAdmin):
     list_display = ["reason", "library", "guide", "starts_on", "ends_on"]
     list_filter = ["library", "guide"]
     list_select_related = ["library", "guide"]
@@ -106,14 +165,19 @@ class ClosureAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        affected = services.closure_apply(closure=obj)
-        if affected:
-            self.message_user(
-                request,
-                _("The closure overlaps these bookings, which were kept: %(bookings)s.")
-                % {"bookings": "; ".join(str(b) for b in affected)},
-                level=messages.WARNING,
-            )
+        # Free slots go at once; booked ones wait for staff to confirm on the next page.
+        request._closure_affected = services.closure_apply(closure=obj)
+
+    def _after_save(self, request, obj, default):
+        if getattr(request, "_closure_affected", None):
+            return redirect("staff:closure_affected", closure_id=obj.pk)
+        return default
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_save(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._after_save(request, obj, super().response_change(request, obj))
 
 
 @admin.register(DeviceType)
@@ -145,15 +209,54 @@ class BookedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SlotForm(forms.ModelForm):
+    class Meta:
+        model = Slot
+        fields = ["guide", "library", "starts_at", "ends_at"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return cleaned
+
+
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
-    list_display = ["local_start", "local_end", "guide", "library", "booking"]
+class SlotAdmin(LibraryScopedAdmin):
+    form = SlotForm
+    list_display = ["local_start", "local_end", "guide", "library", "booking", "held_until"]
     list_filter = ["library", "guide", BookedFilter, "starts_at"]
     list_select_related = ["guide", "library", "booking"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["guide", "library"]
-    raw_id_fields = ["booking"]
     search_fields = ["booking__patron_name", "booking__phone", "booking__email"]
+    actions = ["remove_free_slots"]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # Deleting a booked slot would leave its booking without a time.
+        actions = super().get_actions(request, action_location=action_location)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.booking_id:
+            return ["guide", "library", "starts_at", "ends_at", "booking"]
+        return ["booking"] if obj is not None else []
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.booking_id:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Remove the selected free slots (booked ones are kept)"))
+    def remove_free_slots(self, request, queryset) -> None:
+        removed = services.slots_remove_free(slots=queryset)
+        self.message_user(
+            request,
+            ngettext("%(count)d free slot removed.", "%(count)d free slots removed.", removed)
+            % {"count": removed},
+        )
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, slot: Slot) -> str:
@@ -178,7 +281,7 @@ class NotificationInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(LibraryScopedAdmin):
     inlines = [NotificationInline]
     list_display = [
         "local_start",
@@ -264,7 +367,7 @@ class WaitingListEntryForm(forms.ModelForm):
 
 
 @admin.register(WaitingListEntry)
-class WaitingListEntryAdmin(admin.ModelAdmin):
+class WaitingListEntryAdmin(LibraryScopedAdmin):
     form = WaitingListEntryForm
     list_display = [
         "patron_name",
@@ -312,8 +415,10 @@ class WaitingListEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LibraryScopedAdmin):
     """The staff call list: messages past the text-message cap, and failed ones."""
+
+    library_lookups = ("booking__library", "waiting_entry__library")
 
     list_display = ["created_at", "kind", "channel", "state", "patron", "phone", "about_starts_at"]
     list_filter = ["state", "kind", "channel"]

@@ -85,3 +85,15 @@ def resize_options(booking: Booking) -> ResizeOptions:
         can_extend=next_is_free and len(slots) < MAX_SLOTS_PER_BOOKING,
         can_shorten=len(slots) > 1,
     )
+
+
+def desk_slots(library: Library, day: dt.date, *, now: dt.datetime) -> list[Slot]:
+    """Free times on one day for staff booking by phone: no online notice applies (one query)."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return list(
+        Slot.objects.at(library)
+        .bookable(now=now)
+        .between(start, start + dt.timedelta(days=1))
+        .select_related("guide")
+        .order_by("starts_at", "guide__display_name")
+    )

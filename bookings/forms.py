@@ -2,9 +2,10 @@ import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import DeviceType, Topic, Weekday
+from .models import Booking, DeviceType, Topic, Weekday
 from .services import MAX_SLOTS_PER_BOOKING
 
 
@@ -27,6 +28,7 @@ class PatronContactForm(forms.Form):
     patron_name = forms.CharField(
         label=_("Your name"),
         max_length=200,
+        error_messages={"required": _("Please tell us your name.")},
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     phone = forms.CharField(
@@ -136,3 +138,80 @@ class WaitingListForm(PatronContactForm):
 
 class ResizeForm(forms.Form):
     slot_count = forms.IntegerField(min_value=1, max_value=MAX_SLOTS_PER_BOOKING)
+
+
+class DeskDayForm(forms.Form):
+    """Which library and day staff are booking for (GET)."""
+
+    library = forms.ModelChoiceField(label=_("Library"), queryset=None, empty_label=None)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, libraries, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["library"].queryset = libraries
+
+
+class DeskBookingForm(PatronContactForm):
+    """Staff booking for a patron on the phone or at the desk: name and phone are enough."""
+
+    field_order = [
+        "minutes",
+        "patron_name",
+        "phone",
+        "email",
+        "channel",
+        "language",
+        "device",
+        "topics",
+        "need",
+    ]
+
+    device = forms.ModelChoiceField(
+        label=_("Device"),
+        queryset=DeviceType.objects.all(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    need = forms.CharField(
+        label=_("What the patron needs help with"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    channel = forms.ChoiceField(
+        label=_("Booked"),
+        choices=[
+            (Booking.Channel.PHONE, Booking.Channel.PHONE.label),
+            (Booking.Channel.DESK, Booking.Channel.DESK.label),
+        ],
+        initial=Booking.Channel.PHONE,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=_("Language for messages"), choices=settings.LANGUAGES, initial="fi"
+    )
+    consent = forms.BooleanField(
+        label=_("I told the patron how the library keeps these details."),
+        error_messages={"required": _("Please tell the patron how their details are kept.")},
+    )
+
+    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"] = forms.TypedChoiceField(
+            label=_("Length"),
+            coerce=int,
+            widget=forms.RadioSelect,
+            choices=[(m, _("%(minutes)d minutes") % {"minutes": m}) for m in lengths],
+            initial=lengths[0] if lengths else None,
+        )
+        self.order_fields(self.field_order)
+        self.fields["patron_name"].label = _("Patron's name")
+        self.fields["phone"].help_text = _("A phone number is enough; e-mail is optional.")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Book and print the slip")))

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from . import notifications
 from .models import (
@@ -246,6 +247,8 @@ def closure_apply(*, closure: Closure) -> list[Booking]:
             pk__in=covered.exclude(booking__isnull=True).values("booking_id"),
             status=Booking.Status.BOOKED,
         )
+        .select_related("guide", "library")
+        .order_by("starts_at")
     )
 
 
@@ -258,9 +261,12 @@ def _check_contact_limit(library, *, phone: str, email: str, now: dt.datetime) -
     active = Booking.objects.filter(contact, status=Booking.Status.BOOKED, ends_at__gt=now).count()
     if active >= library.max_active_bookings:
         raise ValidationError(
-            _(
+            ngettext(
+                "You already have %(count)d upcoming guidance time, which is as many as one "
+                "person can book online. Please call the library if you need another.",
                 "You already have %(count)d upcoming guidance times, which is as many as one "
-                "person can book online. Please call the library if you need another."
+                "person can book online. Please call the library if you need another.",
+                active,
             )
             % {"count": active},
             code="limit",
@@ -341,3 +347,40 @@ def booking_reschedule(
         booking.save(update_fields=["starts_at", "ends_at", "guide", "library", "updated_at"])
         notifications.notify_booking_event(booking, Notification.Kind.CHANGE, now=now)
     return booking
+
+
+ATTENDANCE_STATUSES = (Booking.Status.BOOKED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
+
+
+def booking_record_attendance(*, booking: Booking, status: str, staff_notes: str) -> Booking:
+    """The guide marks a booking attended or no-show (or back to booked) and keeps a short note.
+
+    The slots stay with the booking either way: the time was used, or held, for this patron.
+    """
+    if status not in ATTENDANCE_STATUSES:
+        raise ValidationError(_("Choose attended, did not come, or booked."), code="status")
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status == Booking.Status.CANCELLED:
+            raise ValidationError(_("A cancelled booking cannot be marked."), code="cancelled")
+        booking.status = status
+        booking.staff_notes = staff_notes
+        booking.save(update_fields=["status", "staff_notes", "updated_at"])
+    return booking
+
+
+def slots_remove_free(*, slots) -> int:
+    """Delete the free ones among `slots`; booked slots are never removed."""
+    removed, _ = slots.filter(booking__isnull=True).delete()
+    return removed
+
+
+def closure_cancel_bookings(
+    *, closure: Closure, booking_ids: Iterable[int], now: dt.datetime
+) -> list[Booking]:
+    """Cancel the chosen bookings a closure overlaps (staff confirmed); the patrons are told."""
+    cancelled = []
+    for booking in closure_apply(closure=closure):
+        if booking.pk in set(booking_ids):
+            cancelled.append(booking_cancel(booking=booking, now=now, by_staff=True))
+    return cancelled

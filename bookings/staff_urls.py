@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import schedule_views, staff_views
+from . import closure_views, desk_views, schedule_views, staff_views
 
 app_name = "staff"
 
 urlpatterns = [
+    path("book/", desk_views.desk_day, name="desk_day"),
+    path("book/<int:slot_id>/", desk_views.desk_book, name="desk_book"),
+    path("bookings/<int:booking_id>/slip/", desk_views.desk_slip, name="desk_slip"),
+    path(
+        "closures/<int:closure_id>/bookings/",
+        closure_views.closure_affected,
+        name="closure_affected",
+    ),
     path("day/", schedule_views.daily_schedule, name="daily_schedule"),
     path("day/<slug:library_slug>/", schedule_views.library_day, name="library_day"),
     path(

@@ -1,6 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Digiopas for staff")
+admin.site.site_title = _("Digiopas")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

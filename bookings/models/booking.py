@@ -54,6 +54,12 @@ class Booking(models.Model):
     )
     topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
     need = models.TextField(_("what help is needed"), blank=True, max_length=2000)
+    staff_notes = models.TextField(
+        _("staff notes"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Short notes for the guide; never shown to the patron."),
+    )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="fi"
     )

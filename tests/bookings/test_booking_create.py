@@ -158,7 +158,7 @@ def test_the_contact_limit_matches_an_email_whatever_its_case(now):
     library.save()
     make_booking(slot=make_slot(library=library), now=now, phone="", email="Aino@Example.com")
 
-    with pytest.raises(ValidationError, match="upcoming guidance times"):
+    with pytest.raises(ValidationError, match="upcoming guidance time"):
         make_booking(
             slot=make_slot(library=library, starts_at=now + dt.timedelta(days=3)),
             now=now,

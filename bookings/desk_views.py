@@ -1,0 +1,88 @@
+"""The staff desk: booking a time for a patron on the phone or at the desk, and the slip."""
+
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import availability, services
+from .access import visible_libraries
+from .forms import DeskBookingForm, DeskDayForm
+from .models import Booking, Slot
+
+
+@staff_member_required
+@permission_required("bookings.add_booking", raise_exception=True)
+def desk_day(request: HttpRequest) -> HttpResponse:
+    libraries = visible_libraries(request.user)
+    first = libraries.first()
+    initial = {"library": first.pk if first else None, "day": timezone.localdate()}
+    form = DeskDayForm(request.GET or initial, libraries=libraries)
+    slots = []
+    if form.is_valid():
+        data = form.cleaned_data
+        slots = availability.desk_slots(data["library"], data["day"], now=timezone.now())
+    return render(request, "staff/desk_day.html", {"form": form, "slots": slots})
+
+
+@staff_member_required
+@permission_required("bookings.add_booking", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def desk_book(request: HttpRequest, slot_id: int) -> HttpResponse:
+    now = timezone.now()
+    slot = get_object_or_404(
+        Slot.objects.select_related("library", "guide"),
+        pk=slot_id,
+        library__in=visible_libraries(request.user),
+    )
+    lengths = availability.slot_lengths(slot)
+    day = timezone.localdate(slot.starts_at)
+    back = f"{reverse('staff:desk_day')}?library={slot.library_id}&day={day.isoformat()}"
+    if not lengths or slot.starts_at < now:
+        messages.error(request, _("That time was just taken. Please choose another."))
+        return redirect(back)
+    form = DeskBookingForm(request.POST or None, lengths=lengths)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.booking_create(
+                slot=slot,
+                slot_count=lengths.index(data["minutes"]) + 1,
+                patron_name=data["patron_name"],
+                phone=data["phone"],
+                email=data["email"],
+                device=data["device"],
+                topics=data["topics"],
+                need=data["need"],
+                language=data["language"],
+                channel=data["channel"],
+                now=now,
+            )
+        except services.SlotTaken:
+            messages.error(request, _("That time was just taken. Please choose another."))
+            return redirect(back)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("staff:desk_slip", booking_id=booking.pk)
+    return render(request, "staff/desk_book.html", {"slot": slot, "form": form, "back": back})
+
+
+@staff_member_required
+@permission_required("bookings.view_booking", raise_exception=True)
+def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = get_object_or_404(
+        Booking.objects.select_related("library", "guide", "device").prefetch_related("topics"),
+        pk=booking_id,
+        library__in=visible_libraries(request.user),
+    )
+    private_url = request.build_absolute_uri(
+        reverse("bookings:booking_detail", args=[booking.token])
+    )
+    return render(request, "staff/desk_slip.html", {"booking": booking, "private_url": private_url})
