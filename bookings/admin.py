@@ -4,7 +4,9 @@ from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -309,9 +311,13 @@ class BookingAdmin(LibraryScopedAdmin):
         "status",
         "created_at",
         "updated_at",
+        "staff_actions",
     ]
     fieldsets = [
-        (_("Time"), {"fields": ["starts_at", "ends_at", "library", "guide", "status"]}),
+        (
+            _("Time"),
+            {"fields": ["starts_at", "ends_at", "library", "guide", "status", "staff_actions"]},
+        ),
         (_("Patron"), {"fields": ["patron_name", "phone", "email", "language"]}),
         (_("Need"), {"fields": ["device", "topics", "need", "channel"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
@@ -324,6 +330,18 @@ class BookingAdmin(LibraryScopedAdmin):
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, booking: Booking) -> str:
         return local_time(booking.starts_at)
+
+    @admin.display(description=_("actions"))
+    def staff_actions(self, booking: Booking) -> str:
+        if booking.pk is None:
+            return "–"
+        links = [(reverse("staff:desk_slip", args=[booking.pk]), _("Print the slip"))]
+        if booking.is_active:
+            links += [
+                (reverse("staff:desk_move", args=[booking.pk]), _("Move to another time")),
+                (reverse("staff:desk_cancel", args=[booking.pk]), _("Cancel")),
+            ]
+        return format_html_join(" · ", '<a href="{}">{}</a>', links)
 
 
 class ContactFilter(admin.SimpleListFilter):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from . import availability, services
 from .access import visible_libraries
@@ -86,3 +86,68 @@ def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
         reverse("bookings:booking_detail", args=[booking.token])
     )
     return render(request, "staff/desk_slip.html", {"booking": booking, "private_url": private_url})
+
+
+def _staff_booking(request: HttpRequest, booking_id: int) -> Booking:
+    return get_object_or_404(
+        Booking.objects.select_related("library", "guide"),
+        pk=booking_id,
+        library__in=visible_libraries(request.user),
+    )
+
+
+@staff_member_required
+@permission_required("bookings.change_booking", raise_exception=True)
+def desk_move(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """Staff choose a new time for a booking (any day, inside the online deadline too)."""
+    booking = _staff_booking(request, booking_id)
+    initial = {"library": booking.library_id, "day": timezone.localdate(booking.starts_at)}
+    form = DeskDayForm(request.GET or initial, libraries=visible_libraries(request.user))
+    slots = []
+    if form.is_valid():
+        data = form.cleaned_data
+        slots = availability.desk_slots(data["library"], data["day"], now=timezone.now())
+    context = {"booking": booking, "form": form, "slots": slots}
+    return render(request, "staff/desk_move.html", context)
+
+
+@staff_member_required
+@permission_required("bookings.change_booking", raise_exception=True)
+@require_POST
+def desk_move_to(request: HttpRequest, booking_id: int, slot_id: int) -> HttpResponse:
+    booking = _staff_booking(request, booking_id)
+    slot = get_object_or_404(
+        Slot.objects.select_related("library"),
+        pk=slot_id,
+        library__in=visible_libraries(request.user),
+    )
+    lengths = availability.slot_lengths(slot)
+    try:
+        services.booking_reschedule(
+            booking=booking,
+            first_slot=slot,
+            slot_count=min(booking.slots.count() or 1, len(lengths) or 1),
+            now=timezone.now(),
+            by_staff=True,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("staff:desk_move", booking_id=booking.pk)
+    messages.success(request, _("The booking is moved and the patron is told."))
+    return redirect("staff:desk_slip", booking_id=booking.pk)
+
+
+@staff_member_required
+@permission_required("bookings.change_booking", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def desk_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
+    booking = _staff_booking(request, booking_id)
+    if request.method == "POST":
+        try:
+            services.booking_cancel(booking=booking, now=timezone.now(), by_staff=True)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The booking is cancelled and the patron is told."))
+        return redirect("admin:bookings_booking_change", booking.pk)
+    return render(request, "staff/desk_cancel.html", {"booking": booking})

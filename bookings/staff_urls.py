@@ -8,6 +8,13 @@ urlpatterns = [
     path("book/", desk_views.desk_day, name="desk_day"),
     path("book/<int:slot_id>/", desk_views.desk_book, name="desk_book"),
     path("bookings/<int:booking_id>/slip/", desk_views.desk_slip, name="desk_slip"),
+    path("bookings/<int:booking_id>/move/", desk_views.desk_move, name="desk_move"),
+    path(
+        "bookings/<int:booking_id>/move/<int:slot_id>/",
+        desk_views.desk_move_to,
+        name="desk_move_to",
+    ),
+    path("bookings/<int:booking_id>/cancel/", desk_views.desk_cancel, name="desk_cancel"),
     path(
         "closures/<int:closure_id>/bookings/",
         closure_views.closure_affected,

@@ -118,3 +118,60 @@ def test_a_nonsense_day_gets_a_form_error_not_a_crash(desk, library):
     response = desk.get("/en/staff/book/", {"library": "x", "day": "2026-02-31"})
 
     assert response.status_code == 200 and response.context["slots"] == []
+
+
+@pytest.fixture
+def desk_editor(client, library):
+    client.force_login(make_staff(library, "change_booking", "view_booking"))
+    return client
+
+
+def test_staff_move_a_booking_even_inside_the_online_deadline(desk_editor, library, guide):
+    soon = make_slot(
+        guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(minutes=40)
+    )
+    later = make_slot(guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=2))
+    booking = make_booking(slot=soon, channel="phone")
+    listing = desk_editor.get(
+        f"/en/staff/bookings/{booking.pk}/move/",
+        {"library": library.pk, "day": timezone.localdate(later.starts_at).isoformat()},
+    )
+    assert listing.context["slots"] == [later]
+
+    desk_editor.post(f"/en/staff/bookings/{booking.pk}/move/{later.pk}/")
+
+    booking.refresh_from_db()
+    assert booking.starts_at == later.starts_at
+    soon.refresh_from_db()
+    assert soon.booking is None
+
+
+def test_staff_cancel_a_booking_after_confirming(desk_editor, library, guide):
+    booking = make_booking(
+        slot=make_slot(
+            guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(minutes=30)
+        ),
+        channel="phone",
+    )
+
+    desk_editor.get(f"/en/staff/bookings/{booking.pk}/cancel/")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED
+
+    desk_editor.post(f"/en/staff/bookings/{booking.pk}/cancel/")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+
+
+def test_staff_cannot_move_or_cancel_another_librarys_booking(client, library, guide):
+    client.force_login(make_staff(make_library(), "change_booking", "view_booking"))
+    booking = make_booking(
+        slot=make_slot(
+            guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=1)
+        )
+    )
+
+    assert client.get(f"/en/staff/bookings/{booking.pk}/move/").status_code == 404
+    assert client.post(f"/en/staff/bookings/{booking.pk}/cancel/").status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED
