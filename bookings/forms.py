@@ -1,8 +1,11 @@
+import time
+
 import phonenumbers
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from .models import Booking, DeviceType, Topic, Weekday
@@ -20,6 +23,51 @@ def normalise_phone(raw: str) -> str:
             _("Please check the phone number, for example 040 123 4567."), code="phone"
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class BotTrapMixin(forms.Form):
+    """A honeypot field people never see and a minimum time to fill in the form.
+
+    No CAPTCHA: it would shut out the very patrons who most need guidance.
+    """
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = signing.dumps(time.time(), salt="form-started")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("website") or not self._filled_in_by_a_person(cleaned.get("started")):
+            # Said plainly to a hurried person; a bot learns nothing from it.
+            raise forms.ValidationError(
+                _("Please check your details once more and send the form again."), code="bot"
+            )
+        return cleaned
+
+    @staticmethod
+    def _filled_in_by_a_person(started: str | None) -> bool:
+        try:
+            began = float(signing.loads(started or "", salt="form-started"))
+        except (signing.BadSignature, TypeError, ValueError):
+            return False
+        return time.time() - began >= settings.FORM_MIN_FILL_SECONDS
+
+    def visible_field_names(self) -> list[str]:
+        return [name for name in self.fields if name not in ("website", "started")]
+
+    def bot_trap_layout(self, *fields: str) -> Layout:
+        return Layout(
+            *fields,
+            Div("website", css_class="visually-hidden", aria_hidden="true"),
+            "started",
+        )
 
 
 class PatronContactForm(forms.Form):
@@ -74,7 +122,7 @@ class PatronContactForm(forms.Form):
         return cleaned
 
 
-class BookingForm(PatronContactForm):
+class BookingForm(BotTrapMixin, PatronContactForm):
     """What a patron tells us when booking online."""
 
     field_order = ["minutes", "patron_name", "phone", "email", "device", "topics", "need"]
@@ -108,10 +156,11 @@ class BookingForm(PatronContactForm):
         ]
         self.fields["minutes"].initial = lengths[0] if lengths else None
         self.helper = FormHelper()
+        self.helper.layout = self.bot_trap_layout(*self.visible_field_names())
         self.helper.add_input(Submit("submit", _("Book this time"), css_class="btn-lg"))
 
 
-class WaitingListForm(PatronContactForm):
+class WaitingListForm(BotTrapMixin, PatronContactForm):
     """Joining the waiting list when no free time suits."""
 
     field_order = ["patron_name", "phone", "email", "weekdays", "need"]
@@ -133,6 +182,7 @@ class WaitingListForm(PatronContactForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.layout = self.bot_trap_layout(*self.visible_field_names())
         self.helper.add_input(Submit("submit", _("Join the waiting list"), css_class="btn-lg"))
 
 

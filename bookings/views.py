@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import availability, services
+from . import abuse, availability, services
 from .calendar_file import booking_ics
 from .forms import BookingForm, ResizeForm
 from .models import Booking, Library, Slot
@@ -47,6 +47,8 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
     form = BookingForm(request.POST or None, lengths=lengths)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if abuse.over_limit(request, "booking", contacts=(data["phone"], data["email"])):
+            return abuse.too_many_requests(request, slot.library)
         try:
             booking = services.booking_create(
                 slot=slot,
@@ -95,6 +97,7 @@ def _manage_context(booking: Booking, now) -> dict:
     }
 
 
+@abuse.limit_private_links
 def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     context = _manage_context(booking, timezone.now())
@@ -102,6 +105,7 @@ def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "bookings/booking_detail.html", context)
 
 
+@abuse.limit_private_links
 def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     ics = booking_ics(booking, manage_url=request.build_absolute_uri(booking_url(booking)))
@@ -111,6 +115,7 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@abuse.limit_private_links
 def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     if request.method == "POST":
@@ -127,6 +132,7 @@ def booking_cancel(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@abuse.limit_private_links
 def booking_resize(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     form = ResizeForm(request.POST)
@@ -146,6 +152,7 @@ def booking_resize(request: HttpRequest, token: str) -> HttpResponse:
     return redirect(booking_url(booking))
 
 
+@abuse.limit_private_links
 def booking_change(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     days = availability.free_days(booking.library, now=timezone.now())
@@ -153,6 +160,7 @@ def booking_change(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@abuse.limit_private_links
 def booking_change_to(request: HttpRequest, token: str, slot_id: int) -> HttpResponse:
     booking = _booking_or_404(token)
     now = timezone.now()

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services, waiting_list
+from . import abuse, services, waiting_list
 from .forms import WaitingListForm
 from .models import Library, WaitingListEntry
 from .models.booking import hash_token
@@ -37,6 +37,8 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     form = WaitingListForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if abuse.over_limit(request, "waiting_list", contacts=(data["phone"], data["email"])):
+            return abuse.too_many_requests(request, library)
         entry = waiting_list.waiting_entry_create(
             library=library,
             patron_name=data["patron_name"],
@@ -54,6 +56,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "bookings/waiting_list_join.html", {"library": library, "form": form})
 
 
+@abuse.limit_private_links
 def entry(request: HttpRequest, token: str) -> HttpResponse:
     entry = _entry_or_404(token)
     context = {"entry": entry, "offer_open": entry.offer_is_open(timezone.now())}
@@ -61,6 +64,7 @@ def entry(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@abuse.limit_private_links
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     entry = _entry_or_404(token)
     now = timezone.now()

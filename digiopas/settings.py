@@ -27,11 +27,16 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.flatpages",
     "crispy_forms",
     "crispy_bootstrap5",
     "bookings",
     "principles",
+    "pages",
 ]
+# The sites framework is needed by flatpages (the accessibility statement and privacy notice).
+SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -80,6 +85,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language's own date and time formats, 24-hour clock everywhere (digiopas/formats/).
+FORMAT_MODULE_PATH = "digiopas.formats"
 TIME_ZONE = "Europe/Helsinki"
 USE_I18N = True
 USE_TZ = True
@@ -138,3 +145,19 @@ SMS_GATEWAY_USERNAME = env.str("SMS_GATEWAY_USERNAME", default="")
 SMS_GATEWAY_PASSWORD = env.str("SMS_GATEWAY_PASSWORD", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="Kirjasto")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+
+# --- Shared cache and abuse limits -----------------------------------------------------------
+# One cache for all app servers in production (rate limits must be counted together):
+# CACHE_URL=redis://127.0.0.1:6379/1. Local memory suits the single-process local run.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# How many proxies (load balancers) in front of the app append to X-Forwarded-For; 0 = none,
+# so a client cannot fake its address by sending the header itself.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Attempts per hour, counted per client address and per patron contact.
+RATE_LIMITS = {
+    "booking": {"ip": "20/h", "contact": "6/h"},
+    "waiting_list": {"ip": "10/h", "contact": "3/h"},
+    "private_link": {"ip": "120/h"},
+}
+# A person needs a few seconds to fill in the form; a bot posts at once.
+FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)

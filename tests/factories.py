@@ -100,3 +100,12 @@ def make_booking(
     return services.booking_create(
         slot=slot, now=now or slot.starts_at - dt.timedelta(days=7), **{**fields, **overrides}
     )
+
+
+def form_started(seconds_ago: float = 60) -> str:
+    """The signed start time a public form carries, as if opened `seconds_ago`."""
+    import time
+
+    from django.core import signing
+
+    return signing.dumps(time.time() - seconds_ago, salt="form-started")

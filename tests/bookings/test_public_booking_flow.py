@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from bookings.models import Booking, Slot
 from tests.factories import (
+    form_started,
     make_booking,
     make_device,
     make_library,
@@ -36,6 +37,7 @@ def booking_data(**overrides) -> dict:
         "device": str(device.pk),
         "need": "Haluan oppia videopuhelut.",
         "consent": "on",
+        "started": form_started(),
         **overrides,
     }
 

@@ -17,7 +17,7 @@ from bookings.waiting_list import (
     waiting_offer_accept,
     waiting_offer_pass,
 )
-from tests.factories import helsinki, make_booking, make_slot
+from tests.factories import form_started, helsinki, make_booking, make_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -157,7 +157,13 @@ def test_a_patron_joins_the_waiting_list_from_the_site_and_books_the_offer(clien
     url = f"/en/libraries/{library.slug}/waiting-list/"
     response = client.post(
         url,
-        {"patron_name": "Olli", "phone": "040 111 2222", "weekdays": ["0", "4"], "consent": "on"},
+        {
+            "patron_name": "Olli",
+            "phone": "040 111 2222",
+            "weekdays": ["0", "4"],
+            "consent": "on",
+            "started": form_started(),
+        },
     )
     entry = WaitingListEntry.objects.get()
     assert response.status_code == 302 and entry.weekdays == [0, 4]
