@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,10 +11,11 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services, waiting_list
+from . import privacy, services, waiting_list
 from .access import visible_libraries
 from .forms import normalise_phone
 from .models import (
+    AccessLogEntry,
     Booking,
     Closure,
     DeviceType,
@@ -323,9 +325,55 @@ class BookingAdmin(LibraryScopedAdmin):
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]
 
+    actions = ["erase_personal_data", "export_personal_data"]
+
     # Bookings are made through the booking flow, which takes the slots; not from a blank form.
     def has_add_permission(self, request) -> bool:
         return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        booking = self.get_object(request, object_id)
+        if booking is not None:
+            privacy.access_record(
+                user=request.user,
+                place=AccessLogEntry.Place.ADMIN_BOOKING,
+                booking=booking,
+                now=timezone.now(),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Erase the patrons' personal data (on request)"))
+    def erase_personal_data(self, request, queryset) -> None:
+        now = timezone.now()
+        for booking in queryset:
+            privacy.access_record(
+                user=request.user, place=AccessLogEntry.Place.ERASURE, booking=booking, now=now
+            )
+        erased = privacy.bookings_erase(queryset, now=now)
+        self.message_user(
+            request,
+            ngettext(
+                "Personal data of %(count)d booking erased.",
+                "Personal data of %(count)d bookings erased.",
+                erased,
+            )
+            % {"count": erased},
+        )
+
+    @admin.action(description=_("Export the patron's personal data (access request)"))
+    def export_personal_data(self, request, queryset):
+        data = []
+        for booking in queryset:
+            privacy.access_record(
+                user=request.user,
+                place=AccessLogEntry.Place.EXPORT,
+                booking=booking,
+                now=timezone.now(),
+            )
+            data.append(privacy.booking_export(booking))
+        response = JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False})
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        return response
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def local_start(self, booking: Booking) -> str:
@@ -478,3 +526,23 @@ class NotificationAdmin(LibraryScopedAdmin):
             ngettext("%(count)d call marked done.", "%(count)d calls marked done.", done)
             % {"count": done},
         )
+
+
+@admin.register(AccessLogEntry)
+class AccessLogEntryAdmin(LibraryScopedAdmin):
+    """Read-only: who opened which patron's data. Coordinators may view it."""
+
+    list_display = ["at", "user", "place", "library", "booking", "detail"]
+    list_filter = ["place", "library"]
+    list_select_related = ["user", "library", "booking"]
+    search_fields = ["user__username", "detail"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

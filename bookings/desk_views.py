@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import availability, services
+from . import availability, privacy, services
 from .access import visible_libraries
 from .forms import DeskBookingForm, DeskDayForm
-from .models import Booking, Slot
+from .models import AccessLogEntry, Booking, Slot
 
 
 @staff_member_required
@@ -81,6 +81,9 @@ def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
         Booking.objects.select_related("library", "guide", "device").prefetch_related("topics"),
         pk=booking_id,
         library__in=visible_libraries(request.user),
+    )
+    privacy.access_record(
+        user=request.user, place=AccessLogEntry.Place.SLIP, booking=booking, now=timezone.now()
     )
     private_url = request.build_absolute_uri(
         reverse("bookings:booking_detail", args=[booking.token])

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import daily_schedule as reads
+from . import privacy
 from .access import visible_libraries
-from .models import Booking, Library
+from .models import AccessLogEntry, Booking, Library
 from .schedule_forms import AttendanceForm, DayForm, WeekForm
 from .services import booking_record_attendance
 
@@ -64,6 +65,14 @@ def library_day(request: HttpRequest, library_slug: str) -> HttpResponse:
             library=library,
             day=form.cleaned_data["day"],
             guide=form.cleaned_data["guide"],
+            now=timezone.now(),
+        )
+    if schedule is not None:
+        privacy.access_record(
+            user=request.user,
+            place=AccessLogEntry.Place.PRINTED_DAY,
+            library=library,
+            detail=form.cleaned_data["day"].isoformat(),
             now=timezone.now(),
         )
     context = {"form": form, "library": library, "schedule": schedule}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("booking/<str:token>/", views.booking_detail, name="booking_detail"),
     path("booking/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
     path("booking/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("booking/<str:token>/erase/", views.booking_erase, name="booking_erase"),
     path("booking/<str:token>/length/", views.booking_resize, name="booking_resize"),
     path("booking/<str:token>/change/", views.booking_change, name="booking_change"),
     path(

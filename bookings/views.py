@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import abuse, availability, services
+from . import abuse, availability, privacy, services
 from .calendar_file import booking_ics
 from .forms import BookingForm, ResizeForm
 from .models import Booking, Library, Slot
@@ -112,6 +112,19 @@ def booking_calendar(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="digiopastus.ics"'
     return response
+
+
+@require_POST
+@abuse.limit_private_links
+def booking_erase(request: HttpRequest, token: str) -> HttpResponse:
+    """A patron who cancelled may erase their details at once."""
+    booking = _booking_or_404(token)
+    if booking.is_active:
+        messages.error(request, _("Please cancel the booking first."))
+    else:
+        privacy.booking_erase(booking=booking, now=timezone.now())
+        messages.success(request, _("Your details are erased. Thank you for letting us know."))
+    return redirect(booking_url(booking))
 
 
 @require_http_methods(["GET", "POST"])

@@ -161,3 +161,9 @@ RATE_LIMITS = {
 }
 # A person needs a few seconds to fill in the form; a bot posts at once.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
+
+# --- Privacy ---------------------------------------------------------------------------------
+# Patron names, contacts, needs and staff notes are erased this many days after the time.
+RETENTION_DAYS = env.int("RETENTION_DAYS", default=30)
+# The log of staff opening personal data is kept this long.
+ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)

@@ -3,16 +3,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from pages.views import favicon
+
 admin.site.site_header = _("Digiopas for staff")
 admin.site.site_title = _("Digiopas")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", favicon),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("principles/", include("principles.urls")),
     path("staff/", include("bookings.staff_urls")),
+    path("", include("pages.urls")),
     path("", include("bookings.urls")),
     prefix_default_language=False,
 )

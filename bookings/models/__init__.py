@@ -1,3 +1,4 @@
+from .access_log import AccessLogEntry
 from .booking import Booking
 from .library import Closure, DeviceType, Guide, Library, Topic, Weekday, WeeklySchedule
 from .notification import Notification
@@ -5,6 +6,7 @@ from .slot import Slot, SlotQuerySet
 from .waiting_list import WaitingListEntry
 
 __all__ = [
+    "AccessLogEntry",
     "Booking",
     "Closure",
     "DeviceType",

@@ -74,6 +74,9 @@ class Booking(models.Model):
     # can still carry it.
     link_secret = models.CharField(max_length=32, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    personal_data_erased_at = models.DateTimeField(
+        _("personal data erased"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
@@ -83,8 +86,10 @@ class Booking(models.Model):
         verbose_name_plural = _("bookings")
         permissions = [("view_statistics", _("Can see and export the statistics"))]
         constraints = [
+            # Personal data is erased on schedule; until then a patron can always be reached.
             models.CheckConstraint(
-                condition=~Q(phone="") | ~Q(email=""), name="booking_has_contact"
+                condition=~Q(phone="") | ~Q(email="") | Q(personal_data_erased_at__isnull=False),
+                name="booking_has_contact",
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="booking_ends_after_start"

@@ -77,7 +77,8 @@ class WaitingListEntry(models.Model):
         verbose_name_plural = _("waiting list")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(phone="") | ~Q(email=""), name="waiting_entry_has_contact"
+                condition=~Q(phone="") | ~Q(email="") | Q(status="removed"),
+                name="waiting_entry_has_contact",
             ),
         ]
         indexes = [models.Index(fields=["library", "status", "created_at"], name="waiting_in_line")]

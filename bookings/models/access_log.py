@@ -1,0 +1,40 @@
+"""Who on the staff opened which patron's personal data, kept for a set period."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from .booking import Booking
+from .library import Library
+
+
+class AccessLogEntry(models.Model):
+    class Place(models.TextChoices):
+        ADMIN_BOOKING = "admin_booking", pgettext_lazy("access log", "Booking in the admin")
+        PRINTED_DAY = "printed_day", pgettext_lazy("access log", "Printed day")
+        SLIP = "slip", pgettext_lazy("access log", "Booking slip")
+        EXPORT = "export", pgettext_lazy("access log", "Data export")
+        ERASURE = "erasure", pgettext_lazy("access log", "Erasure on request")
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("staff member")
+    )
+    place = models.CharField(_("where"), max_length=20, choices=Place.choices)
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("library")
+    )
+    booking = models.ForeignKey(
+        Booking, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("booking")
+    )
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_place_display()} · {self.at:%d.%m.%Y %H.%M}"

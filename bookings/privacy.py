@@ -1,0 +1,134 @@
+"""Personal data: erased on schedule or on request, exported on request, and access logged.
+
+What is erased: the patron's name, phone, e-mail, free-text need and the staff notes, also from
+the admin's change history. What stays: when, where, with whom, device, topics, channel and
+status — the anonymous facts the statistics need.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from .models import AccessLogEntry, Booking, Notification, WaitingListEntry
+
+ERASED_NAME = "–"
+
+
+def _erase_history(model, ids: list[int]) -> None:
+    """The admin's change history names the patron too (object_repr, change messages)."""
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(model),
+        object_id__in=[str(pk) for pk in ids],
+    ).update(object_repr=ERASED_NAME, change_message="[]")
+
+
+def bookings_erase(bookings: QuerySet[Booking], *, now: dt.datetime) -> int:
+    """Erase the personal data of `bookings`; return how many were erased."""
+    with transaction.atomic():
+        ids = list(
+            bookings.filter(personal_data_erased_at__isnull=True).values_list("pk", flat=True)
+        )
+        Booking.objects.filter(pk__in=ids).update(
+            patron_name=ERASED_NAME,
+            phone="",
+            email="",
+            need="",
+            staff_notes="",
+            personal_data_erased_at=now,
+        )
+        # Message error texts may quote an address; the messages themselves are not needed.
+        Notification.objects.filter(booking_id__in=ids).update(error="")
+        _erase_history(Booking, ids)
+    return len(ids)
+
+
+def booking_erase(*, booking: Booking, now: dt.datetime) -> Booking:
+    """On the patron's or staff's request. An active booking must be cancelled first."""
+    bookings_erase(Booking.objects.filter(pk=booking.pk), now=now)
+    booking.refresh_from_db()
+    return booking
+
+
+def waiting_entries_erase(entries: QuerySet[WaitingListEntry]) -> int:
+    with transaction.atomic():
+        ids = list(entries.values_list("pk", flat=True))
+        WaitingListEntry.objects.filter(pk__in=ids).update(
+            patron_name=ERASED_NAME,
+            phone="",
+            email="",
+            need="",
+            status=WaitingListEntry.Status.REMOVED,
+        )
+        _erase_history(WaitingListEntry, ids)
+    return len(ids)
+
+
+def personal_data_purge(*, now: dt.datetime) -> dict[str, int]:
+    """The daily purge: what has passed its retention time goes. Safe to run again."""
+    cutoff = now - dt.timedelta(days=settings.RETENTION_DAYS)
+    bookings = bookings_erase(Booking.objects.filter(ends_at__lt=cutoff), now=now)
+    stale_entries = WaitingListEntry.objects.filter(created_at__lt=cutoff).filter(
+        ~Q(patron_name=ERASED_NAME)
+    )
+    entries = waiting_entries_erase(stale_entries)
+    log_cutoff = now - dt.timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
+    log_entries, _ = AccessLogEntry.objects.filter(at__lt=log_cutoff).delete()
+    return {"bookings": bookings, "waiting_entries": entries, "access_log_entries": log_entries}
+
+
+def booking_export(booking: Booking) -> dict:
+    """Everything we hold on a booking's patron, for an access request (GDPR art. 15)."""
+    booking = (
+        Booking.objects.select_related("library", "guide", "device")
+        .prefetch_related("topics", "notifications")
+        .get(pk=booking.pk)
+    )
+    return {
+        "name": booking.patron_name,
+        "phone": booking.phone,
+        "email": booking.email,
+        "language": booking.language,
+        "library": booking.library.name,
+        "guide": booking.guide.display_name,
+        "starts_at": booking.starts_at.isoformat(),
+        "ends_at": booking.ends_at.isoformat(),
+        "device": booking.device.name if booking.device else "",
+        "topics": [topic.name for topic in booking.topics.all()],
+        "need": booking.need,
+        "staff_notes": booking.staff_notes,
+        "channel": booking.channel,
+        "status": booking.status,
+        "booked_at": booking.created_at.isoformat(),
+        "messages": [
+            {
+                "kind": n.kind,
+                "channel": n.channel,
+                "state": n.state,
+                "sent_at": n.sent_at.isoformat() if n.sent_at else None,
+            }
+            for n in booking.notifications.all()
+        ],
+    }
+
+
+def access_record(
+    *,
+    user,
+    place: str,
+    library=None,
+    booking: Booking | None = None,
+    detail: str = "",
+    now: dt.datetime,
+) -> AccessLogEntry:
+    return AccessLogEntry.objects.create(
+        user=user,
+        place=place,
+        library=library or (booking.library if booking else None),
+        booking=booking,
+        detail=detail[:200],
+        at=now,
+    )
