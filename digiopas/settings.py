@@ -3,9 +3,11 @@
 With nothing set, the project runs locally on a SQLite file with DEBUG on.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,10 +20,13 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str(
     "SECRET_KEY", default="insecure-local-only-key" if DEBUG else environ.Env.NOTSET
 )
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS",
+    default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else environ.Env.NOTSET,
+)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "digiopas.apps.StaffAdminConfig",  # django.contrib.admin, with two-factor sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -31,6 +36,10 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "digiopas",
     "bookings",
     "principles",
     "pages",
@@ -40,13 +49,22 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Production serves the collected static files itself; `runserver` does it for DEBUG.
+    *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "digiopas.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "digiopas.middleware.PrivatePagesMiddleware",
+    "digiopas.middleware.StaffTwoFactorMiddleware",
+    "digiopas.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "digiopas.urls"
@@ -71,7 +89,8 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Production keeps connections open between requests (they are checked before reuse).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -93,7 +112,17 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Production serves `collectstatic`'s compressed, content-hashed files itself (WhiteNoise);
+# the local DEBUG run serves them straight from static/ as before.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -167,3 +196,58 @@ FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=30)
 # The log of staff opening personal data is kept this long.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
+
+# --- Production hardening --------------------------------------------------------------------
+# With DEBUG off, `manage.py check --deploy --fail-level WARNING` reports nothing. Behind a load
+# balancer that ends TLS, set SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https (only if the
+# balancer always sets that header) and TRUSTED_PROXY_COUNT above.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_PROXY_SSL_HEADER = env.tuple("SECURE_PROXY_SSL_HEADER", default=None)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+# Origins that may post forms when the site is reached under another name, e.g. https://x.fi.
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Content-Security-Policy (Django's own): nothing from other hosts, no inline script or style.
+# data: images are Bootstrap's form icons (check marks, select arrows) inside its CSS.
+# FRAME_ANCESTORS: who may show the public pages in a frame, e.g. "self https://kirjasto.fi";
+# staff and admin pages are never framed (digiopas.middleware.PrivatePagesMiddleware).
+FRAME_ANCESTORS = [
+    f"'{source}'" if source in ("self", "none") else source
+    for source in env.str("FRAME_ANCESTORS", default="self").replace(",", " ").split()
+]
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": FRAME_ANCESTORS,
+}
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "digiopas.error_pages.csrf_failure"
+
+# --- Staff sign-in -----------------------------------------------------------------------------
+# Signed-in sessions end after 30 minutes without a request: each request starts the 30 minutes
+# again, saving the session at most once a minute (digiopas.middleware.SessionIdleTimeout…).
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_REFRESH_SECONDS = 60
+# Two-factor sign-in (password + authenticator code) for staff; off for the local DEBUG run.
+# `manage.py staff_totp USERNAME` sets up a staff member's authenticator app.
+STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=not DEBUG)
+OTP_TOTP_ISSUER = "Digiopas"
+# Failed sign-ins are counted per username and address together, in the database (shared by
+# all app servers); the address is the client's, as far as TRUSTED_PROXY_COUNT vouches.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "bookings.abuse.client_ip"
+AXES_LOCKOUT_TEMPLATE = "staff/locked_out.html"

@@ -20,3 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("bookings.urls")),
     prefix_default_language=False,
 )
+
+# Friendly error pages; 403 and 404 use Django's handlers with templates/403.html and 404.html.
+handler400 = "digiopas.error_pages.bad_request"
+handler500 = "digiopas.error_pages.server_error"

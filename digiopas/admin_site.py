@@ -1,0 +1,56 @@
+"""The admin site: in production mode staff sign in with a password and an authenticator code."""
+
+from django.conf import settings
+from django.contrib.admin.sites import AdminSite
+from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
+from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+from django_otp.forms import OTPAuthenticationFormMixin
+
+
+class StaffLoginForm(OTPAdminAuthenticationForm):
+    """Username, password and the six-digit code from the staff member's authenticator app."""
+
+    otp_error_messages = {
+        **OTPAuthenticationFormMixin.otp_error_messages,
+        "token_required": _("Please enter the six-digit code from your authenticator app."),
+        "invalid_token": _(
+            "That code did not match. Please enter the code your authenticator app shows now."
+        ),
+        "device_required": _(
+            "Your account has no authenticator app set up yet. Please ask a coordinator to "
+            "set one up for you."
+        ),
+        "verification_not_allowed": _(
+            "Too many wrong codes. Please wait a minute and try again with a new code."
+        ),
+    }
+
+    def _chosen_device(self, user):
+        # Staff have one authenticator app each: no device menu to choose from.
+        device = super()._chosen_device(user)
+        if device is None:
+            devices = list(devices_for_user(user, for_verify=True))
+            if len(devices) == 1:
+                device = devices[0]
+        return device
+
+
+class StaffAdminSite(OTPAdminSite):
+    """Two-factor sign-in when STAFF_OTP_REQUIRED (production); the plain admin otherwise."""
+
+    def __init__(self, name: str = "admin") -> None:
+        super().__init__(name)
+
+    @property
+    def login_form(self):
+        return StaffLoginForm if settings.STAFF_OTP_REQUIRED else None
+
+    @property
+    def login_template(self):
+        return "admin/login_with_code.html" if settings.STAFF_OTP_REQUIRED else None
+
+    def has_permission(self, request) -> bool:
+        if settings.STAFF_OTP_REQUIRED:
+            return super().has_permission(request)
+        return AdminSite.has_permission(self, request)

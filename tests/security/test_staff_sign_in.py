@@ -1,0 +1,178 @@
+"""Staff sign-in: lockout after repeated failures, 30 minutes idle, two-factor in production."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from digiopas.middleware import SESSION_REFRESHED_AT
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """Every attempt checks a password; the real hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def staff(library):
+    user = get_user_model().objects.create_user(username="desk", password=PASSWORD, is_staff=True)
+    library.staff.add(user)
+    user.user_permissions.add(
+        *Permission.objects.filter(codename__in=["add_booking", "view_booking"])
+    )
+    return user
+
+
+def attempt(client, *, password="wrong", username="desk", address="192.0.2.10", code="", **meta):
+    data = {"username": username, "password": password, "next": reverse("admin:index")}
+    if code:
+        data["otp_token"] = code
+    return client.post(reverse("admin:login"), data, REMOTE_ADDR=address, **meta)
+
+
+def test_five_wrong_passwords_lock_the_username_from_that_address(client, staff, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert attempt(client).status_code == 200  # the form again, with its error
+
+    locked = attempt(client)
+    even_the_right_password = attempt(client, password=PASSWORD)
+
+    assert locked.status_code == 429
+    assert "Sign-in paused for a while" in locked.content.decode()
+    assert "15 minutes" in locked.content.decode()
+    assert even_the_right_password.status_code == 429
+
+
+def test_the_lockout_is_per_username_and_address_together(client, staff, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client)
+
+    from_elsewhere = attempt(client, password=PASSWORD, address="198.51.100.7")
+    assert from_elsewhere.status_code == 302  # signed in: a typo storm elsewhere locks no one out
+    client.logout()
+    other_user = attempt(client, username="someone-else")
+    assert other_user.status_code == 200  # a wrong password, but no lockout
+
+
+def test_behind_a_load_balancer_the_forwarded_address_counts(client, staff, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    balancer = "10.0.0.2"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        attempt(client, address=balancer, HTTP_X_FORWARDED_FOR="203.0.113.9")
+
+    same_person = attempt(
+        client, password=PASSWORD, address=balancer, HTTP_X_FORWARDED_FOR="203.0.113.9"
+    )
+    someone_else = attempt(
+        client, password=PASSWORD, address=balancer, HTTP_X_FORWARDED_FOR="203.0.113.50"
+    )
+
+    assert same_person.status_code == 429
+    assert someone_else.status_code == 302
+
+
+def test_staff_sessions_end_after_30_minutes_idle(settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_REFRESH_SECONDS <= 60
+
+
+def test_a_request_starts_the_idle_time_again(client, staff):
+    client.force_login(staff)
+    session = client.session
+    session[SESSION_REFRESHED_AT] = int(time.time()) - 120  # last refreshed two minutes ago
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + dt.timedelta(minutes=28)
+    )
+
+    client.get(reverse("staff:desk_day"))
+
+    expires = Session.objects.get(session_key=session.session_key).expire_date
+    assert expires > timezone.now() + dt.timedelta(minutes=29)
+
+
+def test_an_idle_session_is_signed_out(client, staff):
+    client.force_login(staff)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+
+    response = client.get(reverse("staff:desk_day"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_a_password_alone_is_enough_in_the_local_run(client, staff, settings):
+    settings.STAFF_OTP_REQUIRED = False
+
+    assert attempt(client, password=PASSWORD).status_code == 302
+    assert client.get(reverse("staff:desk_day")).status_code == 200
+
+
+def test_production_mode_asks_for_the_authenticator_code(client, staff, settings):
+    settings.STAFF_OTP_REQUIRED = True
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+
+    form = client.get(reverse("admin:login"))
+    without_code = attempt(client, password=PASSWORD)
+    wrong_code = attempt(client, password=PASSWORD, code="000000")
+    device.refresh_from_db()
+    device.throttling_failure_count = 0  # django-otp slows down guessing; this test is not that
+    device.throttling_failure_timestamp = None
+    device.save()
+    with_code = attempt(client, password=PASSWORD, code=f"{totp(device.bin_key):06d}")
+
+    assert "Code from your authenticator app" in form.content.decode()
+    assert "six-digit code" in without_code.content.decode()
+    assert "That code did not match" in wrong_code.content.decode()
+    assert with_code.status_code == 302
+    assert client.get(reverse("staff:desk_day")).status_code == 200
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_production_mode_sends_a_password_only_session_to_sign_in_again(client, staff, settings):
+    settings.STAFF_OTP_REQUIRED = True
+    client.force_login(staff)  # signed in, but not with a code
+
+    staff_page = client.get(reverse("staff:desk_day"))
+    admin_page = client.get(reverse("admin:index"))
+
+    assert staff_page.status_code == 302
+    assert staff_page["Location"].startswith(reverse("admin:login"))
+    assert admin_page.status_code == 302
+    assert admin_page["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_totp_sets_up_an_authenticator_app(staff, capsys):
+    call_command("staff_totp", "desk")
+
+    out = capsys.readouterr().out
+    device = TOTPDevice.objects.get(user=staff)
+    assert device.confirmed
+    assert "otpauth://totp/Digiopas%3Adesk?secret=" in out
+    assert "█" in out or "▀" in out  # the QR code, drawn in the terminal
+
+
+def test_staff_totp_replaces_a_lost_app_only_when_asked(staff):
+    call_command("staff_totp", "desk", "--no-qr")
+    first = TOTPDevice.objects.get(user=staff)
+
+    with pytest.raises(Exception, match="already has an authenticator app"):
+        call_command("staff_totp", "desk", "--no-qr")
+    call_command("staff_totp", "desk", "--no-qr", "--replace")
+
+    assert TOTPDevice.objects.get(user=staff).key != first.key
