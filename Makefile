@@ -6,7 +6,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format messages setup db
+.PHONY: help run test lint format messages setup db fuzz
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,10 @@ lint: setup ## ruff check, ruff format --check, missing migrations
 
 test: lint ## Set up, lint, then run the whole test suite
 	$(BIN)/pytest
+
+fuzz: setup ## Thousands of generated bad inputs per public form (hypothesis)
+	FUZZ_EXAMPLES=2000 $(BIN)/pytest tests/bookings/test_bad_input.py -q \
+	  -k "booking_form or waiting_list_form or private" --hypothesis-show-statistics
 
 format: setup ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .

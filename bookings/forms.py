@@ -11,6 +11,36 @@ from django.utils.translation import gettext_lazy as _
 from .models import Booking, DeviceType, Topic, Weekday
 from .services import MAX_SLOTS_PER_BOOKING
 
+# The largest id a database column holds; bigger numbers cannot name any row.
+LARGEST_ID = 2**63 - 1
+
+
+def _reject_impossible_ids(values, field: forms.Field) -> None:
+    for value in values:
+        text = str(value).strip()
+        if text.lstrip("-").isdigit() and abs(int(text)) > LARGEST_ID:
+            raise forms.ValidationError(
+                field.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": text},
+            )
+
+
+class ChoiceOfRow(forms.ModelChoiceField):
+    """A ModelChoiceField that answers an out-of-range id like any other wrong choice."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _reject_impossible_ids([value], self)
+        return super().to_python(value)
+
+
+class ChoiceOfRows(forms.ModelMultipleChoiceField):
+    def clean(self, value):
+        if isinstance(value, list | tuple):
+            _reject_impossible_ids(value, self)
+        return super().clean(value)
+
 
 def normalise_phone(raw: str) -> str:
     """A Finnish or international number in E.164 form, or ValidationError."""
@@ -130,13 +160,13 @@ class BookingForm(BotTrapMixin, PatronContactForm):
     minutes = forms.TypedChoiceField(
         label=_("How long do you need?"), coerce=int, widget=forms.RadioSelect
     )
-    device = forms.ModelChoiceField(
+    device = ChoiceOfRow(
         label=_("Which device do you need help with?"),
         queryset=DeviceType.objects.all(),
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ChoiceOfRows(
         label=_("What is it about? (choose any that fit)"),
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -193,7 +223,7 @@ class ResizeForm(forms.Form):
 class DeskDayForm(forms.Form):
     """Which library and day staff are booking for (GET)."""
 
-    library = forms.ModelChoiceField(label=_("Library"), queryset=None, empty_label=None)
+    library = ChoiceOfRow(label=_("Library"), queryset=None, empty_label=None)
     day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args, libraries, **kwargs) -> None:
@@ -216,13 +246,13 @@ class DeskBookingForm(PatronContactForm):
         "need",
     ]
 
-    device = forms.ModelChoiceField(
+    device = ChoiceOfRow(
         label=_("Device"),
         queryset=DeviceType.objects.all(),
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = ChoiceOfRows(
         label=_("Topics"),
         queryset=Topic.objects.all(),
         widget=forms.CheckboxSelectMultiple,

@@ -1,33 +1,36 @@
 from django.urls import path
 
-from . import closure_views, desk_views, schedule_views, staff_views
+from bookings import converters  # noqa: F401  (registers <id:…>)
+
+from . import closure_views, desk_views, guide_settings_views, schedule_views, staff_views
 
 app_name = "staff"
 
 urlpatterns = [
+    path("me/", guide_settings_views.my_settings, name="my_settings"),
     path("book/", desk_views.desk_day, name="desk_day"),
-    path("book/<int:slot_id>/", desk_views.desk_book, name="desk_book"),
-    path("bookings/<int:booking_id>/slip/", desk_views.desk_slip, name="desk_slip"),
-    path("bookings/<int:booking_id>/move/", desk_views.desk_move, name="desk_move"),
+    path("book/<id:slot_id>/", desk_views.desk_book, name="desk_book"),
+    path("bookings/<id:booking_id>/slip/", desk_views.desk_slip, name="desk_slip"),
+    path("bookings/<id:booking_id>/move/", desk_views.desk_move, name="desk_move"),
     path(
-        "bookings/<int:booking_id>/move/<int:slot_id>/",
+        "bookings/<id:booking_id>/move/<id:slot_id>/",
         desk_views.desk_move_to,
         name="desk_move_to",
     ),
-    path("bookings/<int:booking_id>/cancel/", desk_views.desk_cancel, name="desk_cancel"),
+    path("bookings/<id:booking_id>/cancel/", desk_views.desk_cancel, name="desk_cancel"),
     path(
-        "closures/<int:closure_id>/bookings/",
+        "closures/<id:closure_id>/bookings/",
         closure_views.closure_affected,
         name="closure_affected",
     ),
     path("day/", schedule_views.daily_schedule, name="daily_schedule"),
     path("day/<slug:library_slug>/", schedule_views.library_day, name="library_day"),
     path(
-        "bookings/<int:booking_id>/attendance/",
+        "bookings/<id:booking_id>/attendance/",
         schedule_views.record_attendance,
         name="record_attendance",
     ),
-    path("week/<slug:library_slug>/<int:guide_id>/", schedule_views.guide_week, name="guide_week"),
+    path("week/<slug:library_slug>/<id:guide_id>/", schedule_views.guide_week, name="guide_week"),
     path("statistics/", staff_views.statistics_page, name="statistics_page"),
     path("statistics/export.csv", staff_views.statistics_csv, name="statistics_csv"),
 ]

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .forms import ChoiceOfRow
 from .models import Guide, Library
 from .statistics import Period
 
@@ -30,14 +31,14 @@ class StatisticsForm(forms.Form):
     YEAR = "year"
     RANGE = "range"
 
-    library = forms.ModelChoiceField(
+    library = ChoiceOfRow(
         label=_("Library"),
         queryset=Library.objects.none(),
         required=False,
         empty_label=_("All my libraries"),
         error_messages={"invalid_choice": _("Please choose one of the libraries in the list.")},
     )
-    guide = forms.ModelChoiceField(
+    guide = ChoiceOfRow(
         label=_("Guide"),
         queryset=Guide.objects.none(),
         required=False,

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from bookings import converters  # noqa: F401  (registers <id:…>)
+
 from . import views, waiting_list_views
 
 app_name = "bookings"
@@ -8,7 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("libraries/", views.choose_library, name="choose_library"),
     path("libraries/<slug:slug>/", views.free_times, name="free_times"),
-    path("libraries/<slug:slug>/book/<int:slot_id>/", views.book, name="book"),
+    path("libraries/<slug:slug>/book/<id:slot_id>/", views.book, name="book"),
     path("libraries/<slug:slug>/waiting-list/", waiting_list_views.join, name="waiting_list_join"),
     path("waiting/<str:token>/", waiting_list_views.entry, name="waiting_entry"),
     path("waiting/<str:token>/answer/", waiting_list_views.answer, name="waiting_answer"),
@@ -19,7 +21,7 @@ urlpatterns = [
     path("booking/<str:token>/length/", views.booking_resize, name="booking_resize"),
     path("booking/<str:token>/change/", views.booking_change, name="booking_change"),
     path(
-        "booking/<str:token>/change/<int:slot_id>/",
+        "booking/<str:token>/change/<id:slot_id>/",
         views.booking_change_to,
         name="booking_change_to",
     ),

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from bookings import converters  # noqa: F401  (registers <id:…>)
+
 from . import views
 
 app_name = "principles"
@@ -9,5 +11,5 @@ urlpatterns = [
     path("poster/", views.poster, name="poster"),
     path("draft/", views.draft_preview, name="draft_preview"),
     path("draft/poster/", views.draft_poster_preview, name="draft_poster_preview"),
-    path("versions/<int:number>/", views.version_preview, name="version_preview"),
+    path("versions/<id:number>/", views.version_preview, name="version_preview"),
 ]

@@ -75,6 +75,8 @@ def test_the_confirmation_is_in_the_bookings_language(send_now, mailoutbox, now)
     )
 
     finnish, swedish = mailoutbox
+    assert finnish.subject == "Digiopastusaikasi on varattu"
+    assert swedish.subject == "Din tid för digistöd är bokad"
     assert "/sv/booking/" in swedish.body and "/sv/" not in finnish.body
 
 
@@ -143,3 +145,34 @@ def test_the_guide_is_told_unless_they_turned_it_off(send_now, mailoutbox, now):
         phone="+358401234567",
     )
     assert len(mailoutbox) == 1
+
+
+def test_a_text_message_is_in_the_bookings_language(send_now, smsoutbox, now):
+    book(send_now, now=now, phone="+358401234567", email="", language="fi")
+    book(
+        send_now,
+        now=now,
+        phone="+358407654321",
+        email="",
+        language="sv",
+        slot=make_slot(starts_at=now + dt.timedelta(days=3)),
+    )
+
+    finnish, swedish = smsoutbox
+    assert finnish.body.startswith("Digiopastus varattu")
+    assert swedish.body.startswith("Digistöd bokat")
+    assert "/sv/booking/" in swedish.body
+
+
+def test_a_guide_turns_booking_emails_off_on_their_own_settings_page(client):
+    guide = make_guide()
+    guide.user.is_staff = True
+    guide.user.save()
+    client.force_login(guide.user)
+
+    page = client.get("/en/staff/me/")
+    assert page.status_code == 200
+    client.post("/en/staff/me/", {})  # an unticked box is not sent at all
+
+    guide.refresh_from_db()
+    assert guide.notify_by_email is False

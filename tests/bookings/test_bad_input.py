@@ -1,0 +1,201 @@
+"""Generated bad input at every public form and parameter: never a 500, never a stray row.
+
+Hypothesis sends thousands of requests per form — huge strings, NUL bytes, other scripts, wrong
+types, impossible dates — and checks that each is answered with a page a person can act on and
+that a refused request leaves the database as it was.
+"""
+
+import datetime as dt
+import os
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.utils import timezone
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from bookings.models import Booking, Notification, Slot, WaitingListEntry
+from tests.factories import form_started, make_booking, make_device, make_slot, make_topic
+
+pytestmark = pytest.mark.django_db
+
+# `make test` sends a hundred per form; `make fuzz` (run by CI) thousands.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
+fuzz = hypothesis_settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+# Any text a browser could send (lone surrogates cannot be encoded in a request at all).
+any_text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+huge_text = st.text(st.characters(exclude_categories=("Cs",)), min_size=3000, max_size=9000)
+nasty = st.one_of(
+    any_text,
+    huge_text,
+    st.just("\x00"),
+    st.just("' OR 1=1 --"),
+    st.just("<script>alert(1)</script>"),
+    st.just("２０２６－１２－０１"),
+    st.just("2026-02-30"),
+    st.just("2026-03-29T03:30"),  # the hour the clocks skip in Helsinki
+    st.integers().map(str),
+    st.floats(allow_nan=True).map(str),
+)
+form_value = st.one_of(nasty, st.lists(nasty, max_size=3))
+
+
+def row_counts() -> tuple[int, ...]:
+    return tuple(model.objects.count() for model in (Booking, Slot, WaitingListEntry, Notification))
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limits(settings):
+    # The fuzzer is one client sending thousands of requests: it must reach the forms.
+    settings.RATE_LIMITS = {
+        "booking": {"ip": "1000000/h", "contact": "1000000/h"},
+        "waiting_list": {"ip": "1000000/h", "contact": "1000000/h"},
+        "private_link": {"ip": "1000000/h"},
+    }
+    cache.clear()
+
+
+@pytest.fixture
+def world(library, guide):
+    make_device()
+    make_topic()
+    slot = make_slot(guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=3))
+    booking = make_booking(
+        slot=make_slot(
+            guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=4)
+        )
+    )
+    return library, slot, booking
+
+
+BOOKING_FIELDS = ["minutes", "patron_name", "phone", "email", "device", "topics", "need", "consent"]
+
+
+@fuzz
+@given(
+    data=st.dictionaries(st.sampled_from([*BOOKING_FIELDS, "started", "website", "x"]), form_value)
+)
+def test_the_booking_form_survives_anything(client, world, data):
+    library, slot, _ = world
+    before = row_counts()
+
+    response = client.post(f"/en/libraries/{library.slug}/book/{slot.pk}/", data)
+
+    assert response.status_code in (200, 302, 409, 429)
+    if response.status_code != 302:
+        assert row_counts() == before
+
+
+@fuzz
+@given(
+    data=st.dictionaries(
+        st.sampled_from(["patron_name", "phone", "email", "weekdays", "need", "consent"]),
+        form_value,
+    )
+)
+def test_the_waiting_list_form_survives_anything(client, world, data):
+    library, _, _ = world
+    data["started"] = form_started()
+    before = row_counts()
+
+    response = client.post(f"/en/libraries/{library.slug}/waiting-list/", data)
+
+    assert response.status_code in (200, 302, 429)
+    if response.status_code != 302:
+        assert row_counts() == before
+
+
+@fuzz
+@given(slot_count=form_value, action=form_value)
+def test_the_private_booking_actions_survive_anything(client, world, slot_count, action):
+    _, _, booking = world
+    token = booking.token
+    before = row_counts()
+
+    resize = client.post(f"/en/booking/{token}/length/", {"slot_count": slot_count})
+    answer = client.post("/en/waiting/nonsense/answer/", {"action": action})
+
+    assert resize.status_code == 302 and answer.status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.BOOKED and row_counts() == before
+
+
+@fuzz
+@given(path=st.text(st.characters(exclude_categories=("Cs", "Cc")), max_size=200))
+def test_private_links_and_slugs_of_any_shape_are_simply_not_found(client, world, path):
+    before = row_counts()
+
+    for url in (f"/en/booking/{path}/", f"/en/waiting/{path}/", f"/en/libraries/{path}/"):
+        response = client.get(url)
+        assert response.status_code in (200, 301, 302, 404), url
+
+    assert row_counts() == before
+
+
+@fuzz
+@given(
+    params=st.dictionaries(st.sampled_from(["library", "day", "guide", "week", "x"]), form_value)
+)
+def test_staff_pages_survive_any_query_parameters(admin_client, world, params):
+    library, _, _ = world
+
+    for url in ("/en/staff/book/", f"/en/staff/day/{library.slug}/", "/en/staff/statistics/"):
+        response = admin_client.get(url, params)
+        assert response.status_code in (200, 302), (url, params)
+
+
+@hypothesis_settings(
+    max_examples=min(EXAMPLES, 200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(data=st.dictionaries(st.sampled_from(BOOKING_FIELDS), form_value))
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(world, data):
+    library, slot, _ = world
+    before = row_counts()
+
+    response = Client(enforce_csrf_checks=True).post(
+        f"/en/libraries/{library.slug}/book/{slot.pk}/", data
+    )
+
+    assert response.status_code == 403 and row_counts() == before
+
+
+@hypothesis_settings(
+    max_examples=min(EXAMPLES, 200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(weeks=form_value)
+def test_generate_slots_refuses_bad_weeks_with_a_message(db, weeks):
+    try:
+        call_command("generate_slots", "--weeks", weeks if isinstance(weeks, str) else "x")
+    except CommandError as error:
+        assert "weeks" in str(error).lower() or "invalid" in str(error).lower()
+
+
+@hypothesis_settings(
+    max_examples=min(EXAMPLES, 200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(number=st.integers(min_value=0, max_value=10**40))
+def test_any_number_in_an_address_is_a_page_or_a_not_found(admin_client, world, number):
+    library, _, booking = world
+
+    for url in (
+        f"/en/libraries/{library.slug}/book/{number}/",
+        f"/en/booking/{booking.token}/change/{number}/",
+        f"/en/staff/book/{number}/",
+        f"/en/staff/bookings/{number}/slip/",
+    ):
+        assert admin_client.get(url).status_code in (200, 302, 404, 409), url
