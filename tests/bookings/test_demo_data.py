@@ -33,6 +33,15 @@ def test_seed_demo_creates_two_libraries_with_liminka_and_can_run_again():
     assert first["DeviceType"] == 4 and first["Topic"] >= 8
 
 
+def test_seed_demo_publishes_the_principles_and_the_information_pages(client):
+    call_command("seed_demo")
+
+    assert client.get("/en/principles/").status_code == 200
+    assert "Ystävällisyys" in client.get("/principles/").content.decode()
+    for path in ("/privacy/", "/en/privacy/", "/sv/privacy/"):
+        assert client.get(path).status_code == 200, path
+
+
 def test_ensure_admin_creates_a_superuser_with_the_given_password(monkeypatch, capsys):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-local-password")
 

@@ -104,6 +104,7 @@ class Command(BaseCommand):
         booked = self._demo_bookings(libraries["liminka"])
         self.stdout.write(f"Demo data ready: {made} new slots, {booked} new bookings.")
         call_command("seed_principles", stdout=self.stdout)
+        call_command("seed_pages", stdout=self.stdout)
 
     def _demo_bookings(self, library: Library) -> int:
         if Booking.objects.filter(library=library).exists():
