@@ -54,6 +54,7 @@ def test_an_email_confirmation_says_when_where_with_whom_and_what_to_bring(
     assert "Limingan kirjasto, Kirjastokuja 1, Ryhmätila Kotka" in body
     assert "Your guide: Maria" in body
     assert "your banking codes" in body
+    assert "Topics: Pankkitunnukset\n" in body
     assert f"/en/booking/{booking.token}/" in body
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "Ryhmätila Kotka" in html
