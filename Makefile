@@ -4,9 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format messages setup db fuzz
+.PHONY: help run test lint format messages setup db fuzz browser lighthouse
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -46,8 +48,26 @@ lint: setup ## ruff check, ruff format --check, missing migrations
 	$(BIN)/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: lint ## Set up, lint, then run the whole test suite
+test: lint ## Set up, lint, then run the whole test suite (the browser tests too, with Chromium)
+	@if [ -x $(CHROMIUM) ]; then echo "Browser tests: on, with $(CHROMIUM)."; \
+	elif [ "$$CI" = true ]; then echo "Browser tests: CI=true but $(CHROMIUM) is missing: they fail."; \
+	else echo "Browser tests: SKIPPED, $(CHROMIUM) is missing (apt-get install chromium)."; fi
+	@if [ -f node_modules/vnu-jar/build/dist/vnu.jar ]; then echo "HTML validation: on."; \
+	elif [ "$$CI" = true ]; then echo "HTML validation: CI=true but node_modules is missing: it fails."; \
+	else echo "HTML validation: SKIPPED, node_modules is missing (npm ci, or make browser)."; fi
 	$(BIN)/pytest
+
+# vnu-jar and lighthouse, pinned in package-lock.json (npm skips vnu-jar's Java download).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+browser: setup $(NODE_STAMP) ## Browser checks: keyboard flows, axe, Nu HTML Checker, Lighthouse
+	$(BIN)/pytest -m browser
+	$(PY) tests/browser/lighthouse.py
+
+lighthouse: setup $(NODE_STAMP) ## Lighthouse on the main patron pages, against the demo data
+	$(PY) tests/browser/lighthouse.py
 
 fuzz: setup ## Thousands of generated bad inputs per public form (hypothesis)
 	FUZZ_EXAMPLES=2000 $(BIN)/pytest tests/bookings/test_bad_input.py -q \

@@ -1,0 +1,185 @@
+"""Visit every public page in every language once and note what the accessibility tests assert.
+
+For each page: the raw HTML the server sent (for the Nu HTML Checker), axe-core's WCAG 2.1 A/AA
+violations, and what axe cannot judge alone: one h1, the page's language, the skip link (first
+on Tab, visible, moves focus to the content), a visible focus indicator on every Tab stop, a
+focused error summary on a failed form, and no sideways scrolling at 320 and 640 CSS pixels
+(a phone, and 200 % zoom of a 1280-pixel window).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from axe_playwright_python.base import AXE_FILE_PATH
+from playwright.sync_api import Page, Response
+
+from tests.browser.scenario import LANGUAGES, PublicSite
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
+DESKTOP = {"width": 1280, "height": 900}
+NARROW_WIDTHS = (320, 640)
+MAX_TAB_STOPS = 120
+
+# What has focus after a Tab press, and whether a person can see that it has.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2;
+  const shadow = style.boxShadow && style.boxShadow !== "none";
+  const box = el.getBoundingClientRect();
+  const label = (el.getAttribute("aria-label") || el.textContent || el.value || "").trim();
+  return {
+    key: el.outerHTML.slice(0, 200),
+    name: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${label.slice(0, 40)}"`,
+    visible: Boolean(outline || shadow) && box.width > 0 && box.height > 0,
+    skip: el.classList.contains("skip-link") && el.getAttribute("href") === "#main",
+  };
+}"""
+
+SUMMARY_BEFORE_FORM = """summary => {
+  const field = document.querySelector("main form :is(input:not([type=hidden]), textarea)");
+  if (!field) return true;
+  return Boolean(summary.compareDocumentPosition(field) & Node.DOCUMENT_POSITION_FOLLOWING);
+}"""
+
+
+@dataclass
+class PageFacts:
+    name: str
+    language: str
+    url: str
+    status: int
+    html: str
+    violations: list[dict] = field(default_factory=list)
+    h1_count: int = 0
+    lang: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def submit_empty(form_selector: str) -> Callable[[Page], Response]:
+    """Send a form as it is, as a browser without validation would: the server's errors show."""
+
+    def action(page: Page) -> Response:
+        form = page.locator(form_selector)
+        form.evaluate("form => { form.noValidate = true; }")
+        with page.expect_navigation() as navigation:
+            form.locator("[type=submit]").click()
+        return navigation.value
+
+    return action
+
+
+ERROR_STATES = {
+    "booking_form_errors": ("booking_form", submit_empty("main form")),
+    "waiting_list_join_errors": ("waiting_list_join", submit_empty("main form")),
+}
+PAGE_NAMES = [
+    "home",
+    "choose_library",
+    "free_times",
+    "booking_form",
+    "booking_form_errors",
+    "booking_confirmation",
+    "booking_cancel",
+    "booking_change",
+    "booking_change_confirm",
+    "booking_cancelled",
+    "slot_taken",
+    "waiting_list_join",
+    "waiting_list_join_errors",
+    "waiting_entry",
+    "principles",
+    "principles_poster",
+    "accessibility",
+    "privacy",
+    "not_found",
+]
+
+
+def survey(page: Page, site: PublicSite) -> dict[tuple[str, str], PageFacts]:
+    # axe-core (bundled with axe-playwright-python) is in every document from its start.
+    page.context.add_init_script(path=AXE_FILE_PATH)
+    facts = {}
+    for language in LANGUAGES:
+        urls = site.urls(language)
+        for name in PAGE_NAMES:
+            base, action = ERROR_STATES.get(name, (name, None))
+            page.set_viewport_size(DESKTOP)
+            response = page.goto(urls[base])
+            if action:
+                response = action(page)
+            facts[name, language] = _facts_of(page, response, name, language)
+    return facts
+
+
+def _facts_of(page: Page, response: Response, name: str, language: str) -> PageFacts:
+    violations = page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)["violations"]
+    facts = PageFacts(
+        name=name,
+        language=language,
+        url=page.url,
+        status=response.status,
+        html=response.text(),
+        violations=violations,
+        h1_count=page.locator("h1").count(),
+        lang=page.locator("html").get_attribute("lang") or "",
+    )
+    facts.problems += _error_summary_problems(page, name)
+    facts.problems += _keyboard_problems(page, starts_at_summary=name.endswith("_errors"))
+    facts.problems += _reflow_problems(page)
+    return facts
+
+
+def _error_summary_problems(page: Page, name: str) -> list[str]:
+    summary = page.locator("#error-summary")
+    if not name.endswith("_errors"):
+        return []
+    if not summary.count():
+        return ["the form with errors has no error summary"]
+    problems = []
+    if not summary.evaluate("el => el === document.activeElement"):
+        problems.append("the error summary does not have focus when the page opens")
+    if not summary.evaluate(SUMMARY_BEFORE_FORM):
+        problems.append("the error summary does not come before the form's fields")
+    for link in summary.locator("a").all():
+        target = link.get_attribute("href") or ""
+        if not target.startswith("#") or not page.locator(target).count():
+            problems.append(f"error summary link {target!r} leads nowhere")
+    return problems
+
+
+def _keyboard_problems(page: Page, *, starts_at_summary: bool) -> list[str]:
+    problems, seen = [], set()
+    for stop in range(MAX_TAB_STOPS):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None or focused["key"] in seen:
+            break
+        seen.add(focused["key"])
+        if stop == 0 and not starts_at_summary and not focused["skip"]:
+            problems.append(f"the first Tab stop is {focused['name']}, not the skip link")
+        if not focused["visible"]:
+            problems.append(f"no visible focus on {focused['name']}")
+    skip = page.locator("a.skip-link")
+    if not skip.count():
+        return [*problems, "no skip link"]
+    skip.focus()
+    page.keyboard.press("Enter")
+    if not page.evaluate("() => document.activeElement.id === 'main'"):
+        problems.append("the skip link does not move focus to the main content")
+    return problems
+
+
+def _reflow_problems(page: Page) -> list[str]:
+    problems = []
+    for width in NARROW_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        scroll_width, inner_width = page.evaluate(
+            "() => [document.scrollingElement.scrollWidth, window.innerWidth]"
+        )
+        if scroll_width > inner_width:
+            problems.append(f"scrolls sideways at {width} px ({scroll_width} px wide)")
+    page.set_viewport_size(DESKTOP)
+    return problems
