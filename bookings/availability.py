@@ -4,6 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.db.models import Subquery
 from django.utils import timezone
 
 from .models import Booking, Library, Slot
@@ -60,6 +61,35 @@ def slot_lengths(slot: Slot) -> list[int]:
     return lengths
 
 
+def slot_with_lengths(slot_id: int, *, slug: str) -> tuple[Slot | None, list[int]]:
+    """The slot at the active library `slug` and the minutes on offer from it, in one query.
+
+    The slot (with its library, guide and the guide's user) comes with the guide's next slots
+    there; (None, []) when there is no such slot.
+    """
+    wanted = Slot.objects.filter(pk=slot_id)
+    candidates = list(
+        Slot.objects.select_related("library", "guide__user")
+        .filter(
+            guide_id=Subquery(wanted.values("guide_id")[:1]),
+            library_id=Subquery(wanted.values("library_id")[:1]),
+            starts_at__gte=Subquery(wanted.values("starts_at")[:1]),
+            library__slug=slug,
+            library__is_active=True,
+        )
+        .order_by("starts_at")[:MAX_SLOTS_PER_BOOKING]
+    )
+    if not candidates or candidates[0].pk != slot_id:
+        return None, []
+    slot, lengths, run_end = candidates[0], [], candidates[0].starts_at
+    for slot_in_run in candidates:
+        if slot_in_run.starts_at != run_end or slot_in_run.booking_id is not None:
+            break
+        lengths.append(int((slot_in_run.ends_at - slot.starts_at).total_seconds() // 60))
+        run_end = slot_in_run.ends_at
+    return slot, lengths
+
+
 def nearest_free_slots(slot: Slot, *, now: dt.datetime, count: int = 5) -> list[Slot]:
     """Free times at the same library closest after the one a patron just missed."""
     later = bookable_slots(slot.library, now=now).filter(starts_at__gte=slot.starts_at)
@@ -70,16 +100,24 @@ def nearest_free_slots(slot: Slot, *, now: dt.datetime, count: int = 5) -> list[
 
 
 def resize_options(booking: Booking) -> ResizeOptions:
-    """Whether the booking can grow by the guide's next slot, or shrink by its last (2 queries)."""
-    slots = list(booking.slots.order_by("starts_at"))
+    """Whether the booking can grow by the guide's next slot, or shrink by its last (1 query).
+
+    The guide's slots from the booking's start to its end, both included: its own and the next.
+    """
+    run = list(
+        Slot.objects.filter(
+            guide_id=booking.guide_id,
+            library_id=booking.library_id,
+            starts_at__gte=booking.starts_at,
+            starts_at__lte=booking.ends_at,
+        ).order_by("starts_at")
+    )
+    slots = [slot for slot in run if slot.booking_id == booking.pk]
     if not slots or not booking.is_active:
         return ResizeOptions(len(slots), can_extend=False, can_shorten=False)
-    next_is_free = Slot.objects.filter(
-        guide_id=booking.guide_id,
-        library_id=booking.library_id,
-        starts_at=slots[-1].ends_at,
-        booking__isnull=True,
-    ).exists()
+    next_is_free = any(
+        slot.starts_at == slots[-1].ends_at and slot.booking_id is None for slot in run
+    )
     return ResizeOptions(
         len(slots),
         can_extend=next_is_free and len(slots) < MAX_SLOTS_PER_BOOKING,

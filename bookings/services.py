@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import notifications
+from .availability_cache import free_times_changed
 from .models import (
     Booking,
     Closure,
@@ -108,6 +109,7 @@ def slots_generate(
             new_slots.extend(_slots_of_day(schedule, day, existing))
     # ignore_conflicts: a run racing this one may have made the same slots meanwhile.
     Slot.objects.bulk_create(new_slots, batch_size=2000, ignore_conflicts=True)
+    free_times_changed(*{slot.library_id for slot in new_slots})
     return len(new_slots)
 
 
@@ -208,7 +210,7 @@ def booking_create(
             raise SlotTaken
         booking = Booking.objects.create(
             library=library,
-            guide_id=slot.guide_id,
+            guide=slot.guide,  # the caller's loaded guide (and user) serve the guide's notice
             starts_at=slots[0].starts_at,
             ends_at=slots[-1].ends_at,
             patron_name=patron_name,
@@ -227,7 +229,8 @@ def booking_create(
         )
         if taken != len(slots):
             raise SlotTaken
-        booking.topics.set(topics)
+        free_times_changed(library.pk)
+        booking.topics.add(*topics)  # a new booking: nothing to compare with, unlike set()
         notifications.notify_booking_event(booking, Notification.Kind.CONFIRMATION, now=now)
     return booking
 
@@ -242,6 +245,7 @@ def closure_apply(*, closure: Closure) -> list[Booking]:
     if closure.guide_id:
         covered = covered.filter(guide_id=closure.guide_id)
     covered.free().delete()
+    free_times_changed(closure.library_id)
     return list(
         Booking.objects.filter(
             pk__in=covered.exclude(booking__isnull=True).values("booking_id"),
@@ -291,6 +295,7 @@ def booking_cancel(*, booking: Booking, now: dt.datetime, by_staff: bool = False
         booking.status = Booking.Status.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
         Slot.objects.filter(booking=booking).update(booking=None)
+        free_times_changed(booking.library_id)
         notifications.notify_booking_event(booking, Notification.Kind.CANCELLATION, now=now)
         transaction.on_commit(lambda: _offer_to_waiting_list(booking.library, now=now))
     return booking
@@ -342,6 +347,7 @@ def booking_reschedule(
         ).update(booking=booking)
         if taken != slot_count:
             raise SlotTaken
+        free_times_changed(booking.library_id, first_slot.library_id)
         booking.starts_at, booking.ends_at = wanted[0].starts_at, wanted[-1].ends_at
         booking.guide_id, booking.library_id = first_slot.guide_id, first_slot.library_id
         booking.save(update_fields=["starts_at", "ends_at", "guide", "library", "updated_at"])
@@ -371,7 +377,9 @@ def booking_record_attendance(*, booking: Booking, status: str, staff_notes: str
 
 def slots_remove_free(*, slots) -> int:
     """Delete the free ones among `slots`; booked slots are never removed."""
-    removed, _ = slots.filter(booking__isnull=True).delete()
+    free = slots.filter(booking__isnull=True)
+    free_times_changed(*free.values_list("library_id", flat=True).distinct())
+    removed, _ = free.delete()
     return removed
 
 

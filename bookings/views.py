@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import abuse, availability, privacy, services
+from . import abuse, availability, availability_cache, privacy, services
 from .calendar_file import booking_ics
 from .forms import BookingForm, ResizeForm
 from .models import Booking, Library, Slot
@@ -28,20 +28,16 @@ def choose_library(request: HttpRequest) -> HttpResponse:
 
 def free_times(request: HttpRequest, slug: str) -> HttpResponse:
     library = get_object_or_404(Library, slug=slug, is_active=True)
-    days = availability.free_days(library, now=timezone.now())
-    return render(request, "bookings/free_times.html", {"library": library, "days": days})
+    times = availability_cache.free_times_html(library, now=timezone.now())
+    return render(request, "bookings/free_times.html", {"library": library, "free_times": times})
 
 
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
     now = timezone.now()
-    slot = get_object_or_404(
-        Slot.objects.select_related("library", "guide"),
-        pk=slot_id,
-        library__slug=slug,
-        library__is_active=True,
-    )
-    lengths = availability.slot_lengths(slot)
+    slot, lengths = availability.slot_with_lengths(slot_id, slug=slug)
+    if slot is None:
+        raise Http404
     if not lengths or slot.starts_at < now + availability.online_notice(slot.library):
         return _slot_taken(request, slot, now)
     form = BookingForm(request.POST or None, lengths=lengths)

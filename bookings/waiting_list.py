@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from . import notifications, services
 from .availability import bookable_slots
+from .availability_cache import free_times_changed
 from .models import Booking, Library, Slot, WaitingListEntry
 from .models.booking import hash_token, private_token_for
 
@@ -53,6 +54,7 @@ def waiting_entry_create(
 
 def _release(entry: WaitingListEntry) -> None:
     Slot.objects.filter(held_for=entry).update(held_for=None, held_until=None)
+    free_times_changed(entry.library_id)
 
 
 def waiting_list_offer(*, library: Library, now: dt.datetime) -> int:
@@ -90,6 +92,7 @@ def _offer(entry: WaitingListEntry, slot: Slot, *, now: dt.datetime) -> bool:
     if not (held and claimed):
         transaction.set_rollback(True)
         return False
+    free_times_changed(entry.library_id)
     entry.refresh_from_db()
     notifications.notify_waiting_entry(entry, now=now)
     return True

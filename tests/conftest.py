@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
@@ -20,6 +21,12 @@ def _english_outside_requests():
     """Service-level messages are asserted in English; requests pick their own language."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rendered free times are cached per library; SQLite reuses ids between tests."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
