@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from digiopas.health import healthz
 from pages.views import favicon
 
 admin.site.site_header = _("Digiopas for staff")
@@ -11,6 +12,7 @@ admin.site.site_title = _("Digiopas")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon),
+    path("healthz", healthz),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
