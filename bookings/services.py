@@ -290,7 +290,12 @@ def _check_patron_may_change(booking: Booking, *, now: dt.datetime, by_staff: bo
 def booking_cancel(*, booking: Booking, now: dt.datetime, by_staff: bool = False) -> Booking:
     """Cancel the booking and free its slots for others."""
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("library").get(pk=booking.pk)
+        # Lock the booking row only (see booking_reschedule).
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("library")
+            .get(pk=booking.pk)
+        )
         _check_patron_may_change(booking, now=now, by_staff=by_staff)
         booking.status = Booking.Status.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
@@ -327,7 +332,14 @@ def booking_reschedule(
     if first_slot.starts_at < now:
         raise ValidationError(_("This time has already passed. Please choose another time."))
     with transaction.atomic():
-        booking = Booking.objects.select_for_update().select_related("library").get(pk=booking.pk)
+        # of=("self",): lock the booking row only. Locking the joined library row too would
+        # block every new booking's insert there (its foreign key) and deadlock a patron
+        # booking the next time while this one is made longer (the reliability suite).
+        booking = (
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("library")
+            .get(pk=booking.pk)
+        )
         _check_patron_may_change(booking, now=now, by_staff=by_staff)
         wanted = consecutive_slots(first_slot, slot_count)
         if len(wanted) < slot_count:
