@@ -2,9 +2,11 @@
 
     python tests/browser/lighthouse.py            (or: make lighthouse)
 
-Starts `manage.py runserver` on a free port with a throwaway SQLite database and the demo data,
-books one time through the form (for the confirmation page), runs Lighthouse (npm, with
-Debian's Chromium) on each page, prints the scores and exits non-zero if any is below target.
+Starts `manage.py runserver` on a free port in production mode (DEBUG off, so WhiteNoise serves
+the collected, compressed static files and every security header is sent) with a throwaway
+SQLite database and the demo data, books one time through the form (for the confirmation
+page), runs Lighthouse (npm, with Debian's Chromium) on each page, prints the scores and exits
+non-zero if any is below target.
 """
 
 import json
@@ -18,7 +20,7 @@ import time
 import urllib.parse
 import urllib.request
 from html.parser import HTMLParser
-from http.cookiejar import CookieJar
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,6 +34,13 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class LocalCookiePolicy(DefaultCookiePolicy):
+    """Production cookies are Secure; this plain-HTTP server on 127.0.0.1 still needs them."""
+
+    def return_ok_secure(self, cookie, request) -> bool:
+        return True
 
 
 class FormFields(HTMLParser):
@@ -49,7 +58,7 @@ class FormFields(HTMLParser):
 
 def start_server(port: int, env: dict) -> subprocess.Popen:
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"], ["seed_pages"]):
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"], ["seed_demo"]):
         done = subprocess.run(manage + command, env=env, capture_output=True, text=True)
         if done.returncode:
             raise SystemExit(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
@@ -71,7 +80,8 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
 
 def pages_to_audit(base: str) -> dict[str, str]:
     """The landing page, free times, booking form, a fresh confirmation and the principles."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    cookies = CookieJar(LocalCookiePolicy())
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
     free_times = f"{base}/libraries/liminka/"
     html = opener.open(free_times).read().decode()
     # Book the first free time through the form; audit the form of the next one.
@@ -120,7 +130,22 @@ def lighthouse(url: str, report: Path) -> int:
 
 
 def audit(url: str, report: Path) -> dict:
-    """The four category scores (0-100) and the audits that did not fully pass."""
+    """The four category scores (0-100) and the audits that did not fully pass.
+
+    A page below target is audited twice more and judged by its median run, as Lighthouse's
+    own advice on variability says: one run on a busy machine can be slow by chance."""
+    runs = [audit_once(url, report)]
+    if below_target(runs[0]):
+        runs += [audit_once(url, report), audit_once(url, report)]
+        runs.sort(key=lambda scores: scores["performance"])
+    return runs[len(runs) // 2]
+
+
+def below_target(scores: dict) -> bool:
+    return any(scores[name] < target for name, target in TARGETS.items())
+
+
+def audit_once(url: str, report: Path) -> dict:
     # Lighthouse now and then fails to record a trace on a busy machine (NO_NAVSTART): retry.
     for attempt in range(1, 4):
         if lighthouse(url, report) == 0:
@@ -148,14 +173,26 @@ def main() -> int:
         env = {
             **os.environ,
             "DATABASE_URL": f"sqlite:///{folder}/db.sqlite3",
+            "STATIC_ROOT": f"{folder}/static",
+            "DEBUG": "false",
+            "SECRET_KEY": "lighthouse-only-" + os.urandom(16).hex(),
+            "ALLOWED_HOSTS": "127.0.0.1",
+            # Plain HTTP on the loopback: no redirect to HTTPS, no HSTS.
+            "SECURE_SSL_REDIRECT": "false",
+            "SECURE_HSTS_SECONDS": "0",
             "FORM_MIN_FILL_SECONDS": "0",
         }
         port = free_port()
         server = start_server(port, env)
         try:
             pages = pages_to_audit(f"http://127.0.0.1:{port}")
-            report = Path(folder) / "report.json"
-            results = {name: audit(url, report) for name, url in pages.items()}
+            # LIGHTHOUSE_REPORTS=folder keeps each page's full JSON report there.
+            reports = Path(os.environ.get("LIGHTHOUSE_REPORTS") or folder)
+            reports.mkdir(parents=True, exist_ok=True)
+            results = {
+                name: audit(url, reports / f"{name.replace(' ', '-')}.json")
+                for name, url in pages.items()
+            }
         finally:
             server.terminate()
             server.wait()
@@ -164,10 +201,13 @@ def main() -> int:
     below = []
     for page, scores in results.items():
         print(f"{page:<14}" + "".join(f"{scores[name]:>16}" for name in TARGETS))
-        for name, target in TARGETS.items():
-            if scores[name] < target:
-                below.append(f"{page}: {name} {scores[name]} < {target}")
-                below += [f"    {line}" for line in scores["failing"]]
+        if below_target(scores):
+            below += [
+                f"{page}: {name} {scores[name]} < {target}"
+                for name, target in TARGETS.items()
+                if scores[name] < target
+            ]
+            below += [f"    {line}" for line in scores["failing"]]
     if below:
         print("\nBelow target:\n" + "\n".join(below))
         return 1
