@@ -1,6 +1,7 @@
 """Every write to slots and bookings goes through these functions."""
 
 import datetime as dt
+import functools
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
@@ -16,6 +17,7 @@ from django.utils.translation import ngettext
 
 from . import notifications
 from .availability_cache import free_times_changed
+from .bulk_insert import insert_rows
 from .models import (
     Booking,
     Closure,
@@ -83,9 +85,7 @@ def slots_generate(
     if not schedules:
         return 0
     public_holidays = holidays.country_holidays("FI", years=range(start_on.year, end_on.year + 1))
-    closures_by_library: dict[int, list[Closure]] = defaultdict(list)
-    for closure in Closure.objects.filter(starts_on__lte=end_on, ends_on__gte=start_on):
-        closures_by_library[closure.library_id].append(closure)
+    closed = _closed_days(start_on, end_on)
     range_start, range_end = day_bounds(start_on, end_on)
     existing = set(
         Slot.objects.filter(
@@ -95,47 +95,60 @@ def slots_generate(
         ).values_list("guide_id", "starts_at")
     )
 
+    # Thousands of schedules share a few opening hours: each day's times are worked out once.
+    times_of_day = functools.cache(_times_of_day)
     new_slots = []
     for offset in range((end_on - start_on).days + 1):
         day = start_on + dt.timedelta(days=offset)
         if day in public_holidays:
             continue
         for schedule in schedules:
-            if not schedule.applies_on(day) or any(
-                c.covers(guide_id=schedule.guide_id, library_id=schedule.library_id, day=day)
-                for c in closures_by_library[schedule.library_id]
-            ):
+            if not schedule.applies_on(day) or day in closed[(schedule.library_id, None)]:
                 continue
-            new_slots.extend(_slots_of_day(schedule, day, existing))
-    # ignore_conflicts: a run racing this one may have made the same slots meanwhile.
-    Slot.objects.bulk_create(new_slots, batch_size=2000, ignore_conflicts=True)
-    free_times_changed(*{slot.library_id for slot in new_slots})
+            if day in closed[(schedule.library_id, schedule.guide_id)]:
+                continue
+            times = times_of_day(day, schedule.start_time, schedule.end_time, schedule.slot_minutes)
+            new_slots.extend(
+                (schedule.guide_id, schedule.library_id, starts_at, ends_at)
+                for starts_at, ends_at in times
+                if (schedule.guide_id, starts_at) not in existing
+            )
+    # Plain rows, not bulk_create: a national network makes hundreds of thousands at a time.
+    # Conflicts ignored: a run racing this one may have made the same slots meanwhile.
+    columns = ["guide_id", "library_id", "starts_at", "ends_at"]
+    insert_rows(Slot, columns, new_slots, ignore_conflicts=True)
+    free_times_changed(*{library_id for _guide, library_id, _start, _end in new_slots})
     return len(new_slots)
 
 
-def _slots_of_day(schedule: WeeklySchedule, day: dt.date, existing: set) -> list[Slot]:
-    length = dt.timedelta(minutes=schedule.slot_minutes)
-    slots = []
-    wall = dt.datetime.combine(day, schedule.start_time)
-    last_end = dt.datetime.combine(day, schedule.end_time)
+def _closed_days(start_on: dt.date, end_on: dt.date) -> defaultdict[tuple, set[dt.date]]:
+    """Closed days by (library, guide); a whole library's closures under (library, None)."""
+    closed: defaultdict[tuple, set[dt.date]] = defaultdict(set)
+    for closure in Closure.objects.filter(starts_on__lte=end_on, ends_on__gte=start_on):
+        day, last = max(closure.starts_on, start_on), min(closure.ends_on, end_on)
+        while day <= last:
+            closed[(closure.library_id, closure.guide_id)].add(day)
+            day += dt.timedelta(days=1)
+    return closed
+
+
+def _times_of_day(
+    day: dt.date, start: dt.time, end: dt.time, minutes: int
+) -> list[tuple[dt.datetime, dt.datetime]]:
+    """A schedule's (start, end) pairs on `day` in UTC; wall-clock times DST skips are left out."""
+    length = dt.timedelta(minutes=minutes)
+    times = []
+    wall = dt.datetime.combine(day, start)
+    last_end = dt.datetime.combine(day, end)
     while wall + length <= last_end:
         starts_at = wall_clock(day, wall.time())
         wall += length
         if starts_at is None:
             continue
         # Real elapsed time, so a slot touching the DST jump still lasts its length.
-        ends_at = starts_at.astimezone(dt.UTC) + length
-        if (schedule.guide_id, starts_at) in existing:
-            continue
-        slots.append(
-            Slot(
-                guide_id=schedule.guide_id,
-                library_id=schedule.library_id,
-                starts_at=starts_at,
-                ends_at=ends_at,
-            )
-        )
-    return slots
+        starts_at = starts_at.astimezone(dt.UTC)
+        times.append((starts_at, starts_at + length))
+    return times
 
 
 def consecutive_slots(first: Slot, count: int, *, lock: bool = False) -> list[Slot]:
@@ -353,6 +366,8 @@ def booking_reschedule(
         wanted_ids = {s.pk for s in wanted}
         if any(s.booking_id not in (None, booking.pk) for s in locked if s.pk in wanted_ids):
             raise SlotTaken
+        if {s.pk for s in locked if s.booking_id == booking.pk} == wanted_ids:
+            return booking  # the same time and length: nothing to change, nobody to tell
         Slot.objects.filter(booking=booking).exclude(pk__in=wanted_ids).update(booking=None)
         taken = Slot.objects.filter(
             Q(booking__isnull=True) | Q(booking=booking), pk__in=wanted_ids

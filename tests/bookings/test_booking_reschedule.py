@@ -141,3 +141,14 @@ def test_a_resize_with_nonsense_input_changes_nothing(client):
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.minutes == 15
+
+
+def test_asking_for_the_same_time_and_length_changes_nothing_and_tells_nobody(now):
+    booking = make_booking(now=now)
+    first = booking.slots.get()
+    messages_before = booking.notifications.count()
+
+    booking_reschedule(booking=booking, first_slot=first, slot_count=1, now=now)
+
+    assert booking.notifications.count() == messages_before
+    assert taken_slots(booking) == [first]
