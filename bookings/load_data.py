@@ -30,6 +30,7 @@ from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from .bulk_insert import insert_rows
 from .models import Booking, Closure, DeviceType, Guide, Library, Slot, Topic, WeeklySchedule
 from .models.booking import private_token_for
 from .privacy import ERASED_NAME
@@ -306,55 +307,25 @@ def _make_closures(
 
 
 class RowWriter:
-    """Rows into one table: COPY on PostgreSQL, batched INSERTs elsewhere.
+    """Rows for one table, sent in batches (bookings.bulk_insert: COPY on PostgreSQL).
 
     The columns are the model's own; those the caller does not give get the field's default,
     so a new field with a default does not break the load.
     """
 
     def __init__(self, model: type[models.Model], given: list[str]) -> None:
-        fields = [f for f in model._meta.concrete_fields]
-        by_name = {f.attname: f for f in fields}
-        rest = [f for f in fields if f.attname not in given]
-        self.table = model._meta.db_table
-        self.columns = [by_name[name].column for name in given] + [f.column for f in rest]
+        rest = [f for f in model._meta.concrete_fields if f.attname not in given]
+        self.model = model
+        self.attnames = given + [f.attname for f in rest]
         self.defaults = tuple(f.get_default() if f.has_default() else None for f in rest)
         self.rows: list[tuple] = []
-        self.types: list[int] = []
-
-    def _column_types(self, cursor) -> list[int]:
-        """The columns' type OIDs, for binary COPY (several times faster than text)."""
-        if not self.types:
-            cursor.execute(
-                "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = %s::regclass",
-                [self.table],
-            )
-            oids = dict(cursor.fetchall())
-            self.types = [oids[column] for column in self.columns]
-        return self.types
 
     def add(self, row: tuple) -> None:
         self.rows.append(row + self.defaults)
 
-    def flush(self, cursor) -> int:
+    def flush(self) -> int:
         rows, self.rows = self.rows, []
-        if not rows:
-            return 0
-        columns = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        if connection.vendor == "postgresql":
-            types = self._column_types(cursor)
-            sql = f"COPY {self.table} ({columns}) FROM STDIN (FORMAT BINARY)"
-            with cursor.copy(sql) as copy:
-                copy.set_types(types)
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            adapt = connection.ops.adapt_datetimefield_value
-            placeholders = ", ".join(["%s"] * len(self.columns))
-            cursor.executemany(
-                f"INSERT INTO {self.table} ({columns}) VALUES ({placeholders})",
-                [tuple(adapt(v) if isinstance(v, dt.datetime) else v for v in r) for r in rows],
-            )
+        insert_rows(self.model, self.attnames, rows)
         return len(rows)
 
 
@@ -586,10 +557,10 @@ class _Booker:
         second = (first + 1 + int(self.random() * (len(topics) - 1))) % len(topics)
         return [topics[first], topics[second]]
 
-    def flush(self, cursor) -> None:
-        self.bookings.flush(cursor)
-        self.booking_topics.flush(cursor)
-        self.slots.flush(cursor)
+    def flush(self) -> None:
+        self.bookings.flush()
+        self.booking_topics.flush()
+        self.slots.flush()
 
 
 BOOKING_COLUMNS = [
@@ -781,7 +752,7 @@ def load_data(
                 for _starts_at, library_id, run in sorted(sessions, key=lambda s: s[0]):
                     booker.run(guide.pk, library_id, run)
                 if number % BATCH_GUIDES == 0 or number == len(guides):
-                    booker.flush(cursor)
+                    booker.flush()
                 if number % (BATCH_GUIDES * 6) == 0:
                     progress(f"  {number}/{len(guides)} guides, {report.slots:,} slots")
             lap("slots and bookings written")
