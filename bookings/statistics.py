@@ -206,8 +206,9 @@ def by_guide(slots: QuerySet[Slot], bookings: QuerySet[Booking]) -> list[GuideRo
         .annotate(
             opened_slots=Count("pk"),
             opened=Sum(duration),
-            # A cancelled booking releases its slots, but the status check keeps this honest.
-            booked=Sum(duration, filter=Q(booking__status__in=KEPT_STATUSES)),
+            # Cancelling releases a booking's slots (and staff cannot set the status in the
+            # admin), so a slot with a booking is booked time: no join to the bookings.
+            booked=Sum(duration, filter=Q(booking__isnull=False)),
         )
         .order_by()
     )
@@ -256,20 +257,27 @@ def by_status_and_channel(bookings: QuerySet[Booking]) -> tuple[list[Row], list[
 
 
 def by_device(kept: QuerySet[Booking], *, no_device: int) -> list[Row]:
-    """Every device type with its number of kept bookings, zeros too."""
-    devices = DeviceType.objects.annotate(
-        count=Count("booking", filter=Q(booking__in=kept.values("pk")))
-    )
-    rows = [Row(device.name, device.count) for device in devices]
+    """Every device type with its number of kept bookings, zeros too.
+
+    Two small queries: the period's kept bookings grouped by device (an index range), and the
+    device types. Counting from the device types would join every booking ever made.
+    """
+    counts = dict(kept.order_by().values_list("device_id").annotate(count=Count("pk")))
+    rows = [Row(device.name, counts.get(device.pk, 0)) for device in DeviceType.objects.all()]
     if no_device:
         rows.append(Row(pgettext_lazy("device", "Not given"), no_device))
     return rows
 
 
 def by_topic(kept: QuerySet[Booking]) -> list[Row]:
-    """Every topic with its number of kept bookings; a booking may have several topics."""
-    topics = Topic.objects.annotate(count=Count("booking", filter=Q(booking__in=kept.values("pk"))))
-    return [Row(topic.name, topic.count) for topic in topics]
+    """Every topic with its number of kept bookings; a booking may have several topics.
+
+    Two small queries, as for devices: the period's bookings' topic links grouped, the topics.
+    """
+    links = Booking.topics.through.objects.filter(booking__in=kept.values("pk"))
+    # Counting booking ids, not link ids, lets the links' (booking, topic) index answer alone.
+    counts = dict(links.order_by().values_list("topic_id").annotate(count=Count("booking")))
+    return [Row(topic.name, counts.get(topic.pk, 0)) for topic in Topic.objects.all()]
 
 
 def by_weekday_hour(kept: QuerySet[Booking]) -> WeekdayHours:
@@ -339,7 +347,7 @@ def figures_for(
     period: Period,
     guide: Guide | None = None,
 ) -> Figures:
-    """Every figure of the statistics page, in eight queries whatever the data size.
+    """Every figure of the statistics page, in ten queries whatever the data size.
 
     `libraries` is what the user may see (a queryset is used as a subquery); `guide` narrows
     everything to one guide.

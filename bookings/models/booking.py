@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +99,13 @@ class Booking(models.Model):
         indexes = [
             models.Index(fields=["library", "starts_at"], name="booking_by_library"),
             models.Index(fields=["guide", "starts_at"], name="booking_by_guide"),
+            # The limit on upcoming bookings per contact, checked on every online booking.
+            models.Index(
+                fields=["phone"], name="booking_active_by_phone", condition=Q(status="booked")
+            ),
+            models.Index(
+                Upper("email"), name="booking_active_by_email", condition=Q(status="booked")
+            ),
         ]
 
     def __str__(self) -> str:

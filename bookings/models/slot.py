@@ -37,11 +37,21 @@ class SlotQuerySet(models.QuerySet):
 
 
 class Slot(models.Model):
+    # Millions of rows: every index costs on each slot made, so the foreign keys below are
+    # indexed only where Meta says (guide and library lead the composite indexes).
     guide = models.ForeignKey(
-        Guide, on_delete=models.PROTECT, related_name="slots", verbose_name=_("guide")
+        Guide,
+        on_delete=models.PROTECT,
+        related_name="slots",
+        verbose_name=_("guide"),
+        db_index=False,
     )
     library = models.ForeignKey(
-        Library, on_delete=models.PROTECT, related_name="slots", verbose_name=_("library")
+        Library,
+        on_delete=models.PROTECT,
+        related_name="slots",
+        verbose_name=_("library"),
+        db_index=False,
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -52,6 +62,7 @@ class Slot(models.Model):
         blank=True,
         related_name="slots",
         verbose_name=_("booking"),
+        db_index=False,
     )
     # Offered first to someone on the waiting list until `held_until`.
     held_for = models.ForeignKey(
@@ -61,6 +72,7 @@ class Slot(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("held for"),
+        db_index=False,
     )
     held_until = models.DateTimeField(_("held until"), null=True, blank=True)
 
@@ -85,6 +97,13 @@ class Slot(models.Model):
                 condition=Q(booking__isnull=True),
             ),
             models.Index(fields=["library", "starts_at"], name="slot_by_library"),
+            # A booking's slots, a waiting-list entry's hold: only the few rows that have one.
+            models.Index(
+                fields=["booking"], name="slot_by_booking", condition=Q(booking__isnull=False)
+            ),
+            models.Index(
+                fields=["held_for"], name="slot_by_hold", condition=Q(held_for__isnull=False)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -529,6 +529,7 @@ def test_the_page_needs_the_same_queries_however_much_there_is(client, december)
 
     # 1 session, 2 user, 3 the user's permissions, 4 their groups' permissions,
     # 5 the chosen library (within the visible ones), 6 slots by guide, 7 bookings by guide,
-    # 8 bookings by status and channel, 9 devices, 10 topics, 11 weekday and hour,
-    # 12 how long ahead, 13 weeks, 14 the library choices, 15 the guide choices.
-    assert len(small) == len(large) == 15
+    # 8 bookings by status and channel, 9 bookings by device, 10 the devices, 11 topic links
+    # by topic, 12 the topics, 13 weekday and hour, 14 how long ahead, 15 weeks,
+    # 16 the library choices, 17 the guide choices.
+    assert len(small) == len(large) == 17
