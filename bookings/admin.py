@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from . import privacy, services, waiting_list
 from .access import visible_libraries
+from .availability_cache import free_times_changed
 from .forms import normalise_phone
 from .models import (
     AccessLogEntry,
@@ -80,6 +81,15 @@ class LibraryAdmin(LibraryScopedAdmin):
         (_("Booking rules"), {"fields": ["min_notice_minutes", "booking_horizon_weeks"]}),
     ]
 
+    # The library's details and rules are on its (cached) free-times page.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        free_times_changed(obj.pk)
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        free_times_changed(obj.pk)
+
 
 class GuideForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
@@ -105,6 +115,11 @@ class GuideAdmin(LibraryScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("libraries")
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        # The guide's name, and whether they take bookings, show on the free-times pages.
+        free_times_changed(*form.instance.libraries.values_list("pk", flat=True))
 
     @admin.display(description=_("libraries"))
     def library_names(self, guide: Guide) -> str:
@@ -252,6 +267,15 @@ class SlotAdmin(LibraryScopedAdmin):
         if obj is not None and obj.booking_id:
             return False
         return super().has_delete_permission(request, obj)
+
+    # A slot added, moved or removed here changes the (cached) free-times pages.
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        free_times_changed(obj.library_id, form.initial.get("library"))
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        free_times_changed(obj.library_id)
 
     @admin.action(description=_("Remove the selected free slots (booked ones are kept)"))
     def remove_free_slots(self, request, queryset) -> None:

@@ -67,7 +67,7 @@ def slot_with_lengths(slot_id: int, *, slug: str) -> tuple[Slot | None, list[int
     The slot (with its library, guide and the guide's user) comes with the guide's next slots
     there; (None, []) when there is no such slot.
     """
-    wanted = Slot.objects.filter(pk=slot_id)
+    wanted = Slot.objects.filter(pk=slot_id).order_by()
     candidates = list(
         Slot.objects.select_related("library", "guide__user")
         .filter(

@@ -14,19 +14,65 @@ last safety net, for edits that bypass the services (a guide renamed in the admi
 """
 
 import datetime as dt
+import re
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.safestring import mark_safe
 
 from .models import Library, Slot
 
 FRAGMENT_SECONDS = 10 * 60
+
+
+class _LocalCopies:
+    """This process's copies of recently served pages, the least recently used dropped first.
+
+    The busiest library's page is about a megabyte: fetching it from the shared cache on every
+    view would cost more than the rest of the view. Whether a copy is still right is checked
+    against the shared cache (the library's version) on every view.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.entries: OrderedDict[str, _Page] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> "_Page | None":
+        with self.lock:
+            page = self.entries.get(key)
+            if page is not None:
+                self.entries.move_to_end(key)
+            return page
+
+    def set(self, key: str, page: "_Page") -> None:
+        with self.lock:
+            old = self.entries.pop(key, None)
+            self.size += _size(page) - (_size(old) if old else 0)
+            self.entries[key] = page
+            while self.size > self.max_bytes and self.entries:
+                self.size -= _size(self.entries.popitem(last=False)[1])
+
+
+def _size(page: "_Page") -> int:
+    return sum(len(part) for part in page.parts)
+
+
+_local = _LocalCopies(max_bytes=64 * 2**20)
 
 
 def _version_key(library_id: int) -> str:
@@ -134,37 +180,129 @@ def free_times(library: Library, *, now: dt.datetime) -> FreeTimes:
     return FreeTimes(days=days, valid_until=min(lapses) if lapses else None)
 
 
-def _render(library: Library, times: FreeTimes) -> str:
+def _render(library: Library, times: FreeTimes) -> bytes:
     if not times.days:
-        return ""
+        return b""
     # One address per time: the library's booking address with the slot's number in it.
     prefix, suffix = reverse("bookings:book", args=[library.slug, 0]).rsplit("0", 1)
     context = {"library": library, "days": times.days, "first": times.first}
     context |= {"book_prefix": prefix, "book_suffix": suffix}
-    return render_to_string("bookings/_free_times_list.html", context)
+    return render_to_string("bookings/_free_times_list.html", context).encode()
 
 
-def free_times_html(library: Library, *, now: dt.datetime) -> str:
-    """The rendered free-times list: from the cache while nothing has changed (no query)."""
-    key = ":".join(
-        str(part)
-        for part in (
-            "free-times",
-            library.pk,
-            library_version(library.pk),
-            translation.get_language(),
-            timezone.localdate(now),
-            library.min_notice_minutes,
-            library.booking_horizon_weeks,
-            library.slug,
-        )
+def _list_key(library: Library, now: dt.datetime) -> str:
+    parts = (
+        "free-times-list",
+        library.pk,
+        library_version(library.pk),
+        translation.get_language(),
+        timezone.localdate(now),
+        library.min_notice_minutes,
+        library.booking_horizon_weeks,
+        library.slug,
     )
+    return ":".join(str(part) for part in parts)
+
+
+def _free_times_list(library: Library, *, now: dt.datetime) -> tuple[bytes, dt.datetime | None]:
+    """The rendered list (UTF-8) and when it goes stale by itself: cached while unchanged."""
+    key = _list_key(library, now)
     cached = cache.get(key)
     if cached is not None:
         html, valid_until = cached
         if valid_until is None or now < valid_until:
-            return html
+            return html, valid_until
     times = free_times(library, now=now)
     html = _render(library, times)
     cache.set(key, (html, times.valid_until), timeout=FRAGMENT_SECONDS)
-    return html
+    return html, times.valid_until
+
+
+def free_times_html(library: Library, *, now: dt.datetime) -> bytes:
+    """The rendered free-times list (UTF-8): from the cache while nothing has changed."""
+    return _free_times_list(library, now=now)[0]
+
+
+def _until(valid_until: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
+    """A local copy lasts no longer than the shared one (its timeout) nor the list itself."""
+    last = now + dt.timedelta(seconds=FRAGMENT_SECONDS)
+    return last if valid_until is None else min(valid_until, last)
+
+
+# Where the list goes in the page. It is put in as bytes after the page around it is rendered:
+# a megabyte pushed through the template engine's joins and the response's encoding would cost
+# more than everything else on the page.
+PLACE = "<!-- free times -->"
+CSRF_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+
+
+def _render_page(request: HttpRequest, library: Library, html: bytes) -> HttpResponse:
+    context = {"library": library, "free_times": mark_safe(PLACE) if html else ""}
+    response = render(request, "bookings/free_times.html", context)
+    head, tail = response.content.split(PLACE.encode(), 1) if html else (response.content, b"")
+    response.content = b"".join((head, html, tail))
+    return response
+
+
+def _is_the_same_for_everyone(request: HttpRequest) -> bool:
+    """A visitor without a session, messages or a query string sees what any other would,
+    but for the CSRF token of the page's forms (the language switcher), put in per visitor."""
+    return (
+        request.method == "GET"
+        and not request.GET
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A rendered free-times page, split where each visitor's CSRF token goes."""
+
+    parts: list[bytes]
+    library_id: int
+    version: int  # the library's version it was rendered at
+    valid_until: dt.datetime
+
+
+def _page_key(request: HttpRequest, slug: str, now: dt.datetime) -> str:
+    parts = ("free-times-page", slug, translation.get_language(), timezone.localdate(now))
+    return ":".join(str(part) for part in (*parts, request.path))
+
+
+def _cached_page(key: str, *, now: dt.datetime) -> _Page | None:
+    """The page if still right: the library's version unchanged and the list not yet stale."""
+    page = _local.get(key)
+    if page is None:
+        page = cache.get(key)
+        if page is not None:
+            _local.set(key, page)
+    if page is None or now >= page.valid_until:
+        return None
+    return page if library_version(page.library_id) == page.version else None
+
+
+def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) -> HttpResponse:
+    """The free-times page of the library `slug`.
+
+    Rendered once per change for everyone who would see the same page; served with no query
+    then. Any change shows at once: the services bump the library's version, and so does the
+    admin when the library, its guides or single slots are edited.
+    """
+    if not _is_the_same_for_everyone(request):
+        library = get_object_or_404(Library, slug=slug, is_active=True)
+        return _render_page(request, library, _free_times_list(library, now=now)[0])
+    key = _page_key(request, slug, now)
+    page = _cached_page(key, now=now)
+    if page is not None:
+        return HttpResponse(get_token(request).encode().join(page.parts))
+    library = get_object_or_404(Library, slug=slug, is_active=True)
+    version = library_version(library.pk)  # read before the list: a change meanwhile wins
+    html, valid_until = _free_times_list(library, now=now)
+    response = _render_page(request, library, html)
+    token = CSRF_TOKEN.search(response.content)
+    parts = response.content.split(token[1]) if token else [response.content]
+    page = _Page(parts, library.pk, version, _until(valid_until, now=now))
+    cache.set(key, page, timeout=FRAGMENT_SECONDS)
+    _local.set(key, page)
+    return response

@@ -27,9 +27,8 @@ def choose_library(request: HttpRequest) -> HttpResponse:
 
 
 def free_times(request: HttpRequest, slug: str) -> HttpResponse:
-    library = get_object_or_404(Library, slug=slug, is_active=True)
-    times = availability_cache.free_times_html(library, now=timezone.now())
-    return render(request, "bookings/free_times.html", {"library": library, "free_times": times})
+    # The library is read only when the page is rendered afresh (see availability_cache).
+    return availability_cache.free_times_response(request, slug, now=timezone.now())
 
 
 @require_http_methods(["GET", "POST"])

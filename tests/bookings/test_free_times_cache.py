@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -31,8 +32,9 @@ def days_ahead(days: int, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def offered(html: str) -> set[int]:
-    return {int(pk) for pk in re.findall(r'/book/(\d+)/"', html)}
+def offered(html: str | bytes) -> set[int]:
+    text = html.decode() if isinstance(html, bytes) else html
+    return {int(pk) for pk in re.findall(r'/book/(\d+)/"', text)}
 
 
 @pytest.fixture
@@ -181,3 +183,70 @@ def test_every_service_that_changes_free_times_bumps_the_version(
             waiting_offer_pass(entry=entry, now=now)
 
     assert library_version(library.pk) != before
+
+
+def csrf_token(html: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+
+
+def test_a_shared_page_carries_each_visitors_own_csrf_token(client, library, slots):
+    url = f"/en/libraries/{library.slug}/"
+    first = client.get(url).content.decode()
+    other = Client(enforce_csrf_checks=True)
+
+    second = other.get(url).content.decode()
+    switched = other.post(
+        "/i18n/setlang/", {"language": "sv", "next": url, "csrfmiddlewaretoken": csrf_token(second)}
+    )
+
+    assert first.replace(csrf_token(first), "") == second.replace(csrf_token(second), "")
+    assert csrf_token(first) != csrf_token(second)
+    assert switched.status_code == 302
+
+
+def test_a_library_edited_in_the_admin_shows_at_once(admin_client, client, library, slots):
+    url = f"/en/libraries/{library.slug}/"
+    client.get(url)
+    data = {
+        field: getattr(library, field)
+        for field in ("name", "slug", "address", "place", "phone", "email")
+    }
+    data |= {"name": "Uusi nimi", "is_active": "on", "min_notice_minutes": 120}
+    data |= {"booking_horizon_weeks": 6}
+
+    response = admin_client.post(f"/en/admin/bookings/library/{library.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert "Free times at Uusi nimi" in client.get(url).content.decode()
+
+
+def test_a_guide_renamed_in_the_admin_shows_at_once(admin_client, client, library, guide, slots):
+    url = f"/en/libraries/{library.slug}/"
+    client.get(url)
+    data = {
+        "user": guide.user_id,
+        "display_name": "Uusi Opas",
+        "libraries": [library.pk],
+        "languages": ["fi"],
+        "is_active": "on",
+    }
+
+    response = admin_client.post(f"/en/admin/bookings/guide/{guide.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert "Uusi Opas" in client.get(url).content.decode()
+
+
+def test_a_signed_in_visitor_gets_a_page_rendered_for_them(
+    admin_client, client, library, slots, django_assert_num_queries
+):
+    url = f"/en/libraries/{library.slug}/"
+    client.get(url)
+    with django_assert_num_queries(0):
+        client.get(url)  # the shared page
+
+    # 1: the session; 2: the library (its list of times is still from the cache).
+    with django_assert_num_queries(2):
+        response = admin_client.get(url)
+
+    assert offered(response.content) == {slot.pk for slot in slots}
