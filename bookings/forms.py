@@ -17,12 +17,15 @@ LARGEST_ID = 2**63 - 1
 
 def _reject_impossible_ids(values, field: forms.Field) -> None:
     for value in values:
-        text = str(value).strip()
-        if text.lstrip("-").isdigit() and abs(int(text)) > LARGEST_ID:
+        try:
+            number = int(str(value).strip())
+        except ValueError:
+            continue  # not a number at all: the field's own check refuses it
+        if abs(number) > LARGEST_ID:
             raise forms.ValidationError(
                 field.error_messages["invalid_choice"],
                 code="invalid_choice",
-                params={"value": text},
+                params={"value": value},
             )
 
 

@@ -199,3 +199,15 @@ def test_any_number_in_an_address_is_a_page_or_a_not_found(admin_client, world, 
         f"/en/staff/bookings/{number}/slip/",
     ):
         assert admin_client.get(url).status_code in (200, 302, 404, 409), url
+
+
+@pytest.mark.parametrize("value", ["¹", "٣", "9" * 30, "-1", "1e3", "\x00"])
+def test_odd_numbers_as_a_device_or_topic_are_wrong_choices(client, world, value):
+    library, slot, _ = world
+
+    response = client.post(
+        f"/en/libraries/{library.slug}/book/{slot.pk}/",
+        {"device": value, "topics": [value], "patron_name": "A", "phone": "0401234567"},
+    )
+
+    assert response.status_code == 200
