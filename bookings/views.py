@@ -14,16 +14,24 @@ from .forms import BookingForm, ResizeForm
 from .models import Booking, Library, Slot
 
 
+def _free_times_prefix() -> str:
+    """The free-times address up to the library's slug: a national list of libraries would
+    otherwise spend most of its time reversing the same URL hundreds of times."""
+    return reverse("bookings:free_times", args=["-"]).removesuffix("-/")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     libraries = list(Library.objects.filter(is_active=True))
-    return render(request, "bookings/home.html", {"libraries": libraries})
+    context = {"libraries": libraries, "free_times_prefix": _free_times_prefix()}
+    return render(request, "bookings/home.html", context)
 
 
 def choose_library(request: HttpRequest) -> HttpResponse:
     libraries = list(Library.objects.filter(is_active=True))
     if len(libraries) == 1:
         return redirect("bookings:free_times", slug=libraries[0].slug)
-    return render(request, "bookings/choose_library.html", {"libraries": libraries})
+    context = {"libraries": libraries, "free_times_prefix": _free_times_prefix()}
+    return render(request, "bookings/choose_library.html", context)
 
 
 def free_times(request: HttpRequest, slug: str) -> HttpResponse:
