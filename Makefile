@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format messages setup db fuzz browser lighthouse reliability
+.PHONY: help run test lint format messages setup db fuzz browser lighthouse reliability bench
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -78,6 +78,11 @@ fuzz: setup ## Thousands of generated bad inputs per public form (hypothesis)
 reliability: setup ## Races across two app servers on PostgreSQL (default 127.0.0.1:5432)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/digiopas_reliability} \
 	  $(BIN)/pytest -m reliability tests/reliability -q -s -p no:cacheprovider
+
+# Not in CI (minutes, and noisy): builds the national-size database digiopas_bench once (about
+# five minutes; `BENCH_ARGS=--rebuild` builds it again). See bench/README.md.
+bench: setup ## Speed per page under gunicorn + wrk, demo and national-size data (PostgreSQL)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 format: setup ## Fix what ruff can fix
 	$(BIN)/ruff check --fix .
