@@ -53,16 +53,10 @@ def desk_book(request: HttpRequest, slot_id: int) -> HttpResponse:
         try:
             booking = services.booking_create(
                 slot=slot,
-                slot_count=lengths.index(data["minutes"]) + 1,
-                patron_name=data["patron_name"],
-                phone=data["phone"],
-                email=data["email"],
-                device=data["device"],
-                topics=data["topics"],
-                need=data["need"],
                 language=data["language"],
                 channel=data["channel"],
                 now=now,
+                **form.booking_details(lengths),
             )
         except services.SlotTaken:
             messages.error(request, _("That time was just taken. Please choose another."))

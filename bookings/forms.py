@@ -155,7 +155,23 @@ class PatronContactForm(forms.Form):
         return cleaned
 
 
-class BookingForm(BotTrapMixin, PatronContactForm):
+class BookingDetailsMixin:
+    """What both booking forms hand to `services.booking_create` (the caller adds the rest)."""
+
+    def booking_details(self, lengths: list[int]) -> dict:
+        data = self.cleaned_data
+        return {
+            "slot_count": lengths.index(data["minutes"]) + 1,
+            "patron_name": data["patron_name"],
+            "phone": data["phone"],
+            "email": data["email"],
+            "device": data["device"],
+            "topics": data["topics"],
+            "need": data["need"],
+        }
+
+
+class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
     """What a patron tells us when booking online."""
 
     field_order = ["minutes", "patron_name", "phone", "email", "device", "topics", "need"]
@@ -234,7 +250,7 @@ class DeskDayForm(forms.Form):
         self.fields["library"].queryset = libraries
 
 
-class DeskBookingForm(PatronContactForm):
+class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
     """Staff booking for a patron on the phone or at the desk: name and phone are enough."""
 
     field_order = [

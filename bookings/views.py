@@ -54,16 +54,7 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
             return abuse.too_many_requests(request, slot.library)
         try:
             booking = services.booking_create(
-                slot=slot,
-                slot_count=lengths.index(data["minutes"]) + 1,
-                patron_name=data["patron_name"],
-                phone=data["phone"],
-                email=data["email"],
-                device=data["device"],
-                topics=data["topics"],
-                need=data["need"],
-                language=get_language(),
-                now=now,
+                slot=slot, language=get_language(), now=now, **form.booking_details(lengths)
             )
         except services.SlotTaken:
             return _slot_taken(request, slot, now)
