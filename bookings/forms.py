@@ -1,12 +1,12 @@
 import time
 
 import phonenumbers
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
+
+from digiopas.form_rendering import BootstrapForm
 
 from .models import Booking, DeviceType, Topic, Weekday
 from .services import MAX_SLOTS_PER_BOOKING
@@ -58,7 +58,7 @@ def normalise_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-class BotTrapMixin(forms.Form):
+class BotTrapMixin(BootstrapForm):
     """A honeypot field people never see and a minimum time to fill in the form.
 
     No CAPTCHA: it would shut out the very patrons who most need guidance.
@@ -68,6 +68,7 @@ class BotTrapMixin(forms.Form):
         label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        template_name="forms/honeypot_field.html",
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -92,18 +93,8 @@ class BotTrapMixin(forms.Form):
             return False
         return time.time() - began >= settings.FORM_MIN_FILL_SECONDS
 
-    def visible_field_names(self) -> list[str]:
-        return [name for name in self.fields if name not in ("website", "started")]
 
-    def bot_trap_layout(self, *fields: str) -> Layout:
-        return Layout(
-            *fields,
-            Div("website", css_class="visually-hidden", aria_hidden="true"),
-            "started",
-        )
-
-
-class PatronContactForm(forms.Form):
+class PatronContactForm(BootstrapForm):
     """Name and a way to reach the patron (phone, e-mail or both), and their consent."""
 
     patron_name = forms.CharField(
@@ -204,9 +195,6 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
             (minutes, _("%(minutes)d minutes") % {"minutes": minutes}) for minutes in lengths
         ]
         self.fields["minutes"].initial = lengths[0] if lengths else None
-        self.helper = FormHelper()
-        self.helper.layout = self.bot_trap_layout(*self.visible_field_names())
-        self.helper.add_input(Submit("submit", _("Book this time"), css_class="btn-lg"))
 
 
 class WaitingListForm(BotTrapMixin, PatronContactForm):
@@ -228,18 +216,12 @@ class WaitingListForm(BotTrapMixin, PatronContactForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = self.bot_trap_layout(*self.visible_field_names())
-        self.helper.add_input(Submit("submit", _("Join the waiting list"), css_class="btn-lg"))
 
-
-class ResizeForm(forms.Form):
+class ResizeForm(BootstrapForm):
     slot_count = forms.IntegerField(min_value=1, max_value=MAX_SLOTS_PER_BOOKING)
 
 
-class DeskDayForm(forms.Form):
+class DeskDayForm(BootstrapForm):
     """Which library and day staff are booking for (GET)."""
 
     library = ChoiceOfRow(label=_("Library"), queryset=None, empty_label=None)
@@ -312,5 +294,3 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         self.order_fields(self.field_order)
         self.fields["patron_name"].label = _("Patron's name")
         self.fields["phone"].help_text = _("A phone number is enough; e-mail is optional.")
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Book and print the slip")))

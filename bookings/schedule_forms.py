@@ -3,11 +3,10 @@
 import datetime as dt
 import re
 
-from crispy_forms.bootstrap import StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from digiopas.form_rendering import BootstrapForm
 
 from .models import Booking, Guide, Library
 from .services import ATTENDANCE_STATUSES
@@ -23,7 +22,7 @@ WEEK_PATTERNS = (
 )
 
 
-class DayForm(forms.Form):
+class DayForm(BootstrapForm):
     """Submitted by GET to the daily schedule's entry, which goes on to the chosen library."""
 
     library = forms.ChoiceField(
@@ -53,7 +52,6 @@ class DayForm(forms.Form):
         *,
         libraries: list[Library],
         guides: list[Guide],
-        action: str,
     ) -> None:
         super().__init__(data)
         self.guides_by_pk = {str(guide.pk): guide for guide in guides}
@@ -61,17 +59,6 @@ class DayForm(forms.Form):
         self.fields["guide"].choices = [("", _("All guides"))] + [
             (str(guide.pk), guide.display_name) for guide in guides
         ]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_action = action
-        self.helper.form_class = "day-form"
-        self.helper.layout = Layout(
-            "library",
-            "day",
-            "guide",
-            # A button without a name keeps the address short enough to bookmark and share.
-            StrictButton(_("Show the day"), type="submit", css_class="btn-primary"),
-        )
 
     def clean_day(self) -> dt.date:
         day = self.cleaned_data["day"]
@@ -87,7 +74,7 @@ class DayForm(forms.Form):
         return self.guides_by_pk.get(self.cleaned_data["guide"])
 
 
-class WeekForm(forms.Form):
+class WeekForm(BootstrapForm):
     week = forms.CharField(
         label=_("Week"),
         max_length=20,
@@ -95,16 +82,6 @@ class WeekForm(forms.Form):
         error_messages={"required": _("Please choose a week.")},
         widget=forms.TextInput(attrs={"type": "week", "placeholder": "2026-W50"}),
     )
-
-    def __init__(self, data, *, action: str) -> None:
-        super().__init__(data)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_action = action
-        self.helper.form_class = "week-form"
-        self.helper.layout = Layout(
-            "week", StrictButton(_("Show the week"), type="submit", css_class="btn-primary")
-        )
 
     def clean_week(self) -> dt.date:
         """The Monday of the chosen ISO week."""
@@ -127,7 +104,7 @@ class WeekForm(forms.Form):
         )
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(BootstrapForm):
     status = forms.ChoiceField(
         label=_("Attendance"),
         choices=[(status.value, status.label) for status in ATTENDANCE_STATUSES],
