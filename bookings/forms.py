@@ -1,6 +1,8 @@
 import time
 
 import phonenumbers
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 from django.core import signing
@@ -61,6 +63,9 @@ def normalise_phone(raw: str) -> str:
 class BotTrapMixin(BootstrapForm):
     """A honeypot field people never see and a minimum time to fill in the form.
 
+    Only the public forms have it, so it also gives them the lean Bootstrap renderer
+    (digiopas/form_rendering.py); staff forms are laid out with crispy-forms.
+
     No CAPTCHA: it would shut out the very patrons who most need guidance.
     """
 
@@ -94,7 +99,7 @@ class BotTrapMixin(BootstrapForm):
         return time.time() - began >= settings.FORM_MIN_FILL_SECONDS
 
 
-class PatronContactForm(BootstrapForm):
+class PatronContactForm(forms.Form):
     """Name and a way to reach the patron (phone, e-mail or both), and their consent."""
 
     patron_name = forms.CharField(
@@ -217,11 +222,11 @@ class WaitingListForm(BotTrapMixin, PatronContactForm):
     )
 
 
-class ResizeForm(BootstrapForm):
+class ResizeForm(forms.Form):
     slot_count = forms.IntegerField(min_value=1, max_value=MAX_SLOTS_PER_BOOKING)
 
 
-class DeskDayForm(BootstrapForm):
+class DeskDayForm(forms.Form):
     """Which library and day staff are booking for (GET)."""
 
     library = ChoiceOfRow(label=_("Library"), queryset=None, empty_label=None)
@@ -294,3 +299,5 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         self.order_fields(self.field_order)
         self.fields["patron_name"].label = _("Patron's name")
         self.fields["phone"].help_text = _("A phone number is enough; e-mail is optional.")
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Book and print the slip")))

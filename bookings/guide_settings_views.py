@@ -1,17 +1,16 @@
 """A guide's own settings: whether to be e-mailed about their bookings."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from digiopas.form_rendering import BootstrapModelForm
-
 from .models import Guide
 
 
-class GuideSettingsForm(BootstrapModelForm):
+class GuideSettingsForm(forms.ModelForm):
     class Meta:
         model = Guide
         fields = ["notify_by_email"]

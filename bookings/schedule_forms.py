@@ -3,10 +3,11 @@
 import datetime as dt
 import re
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
-
-from digiopas.form_rendering import BootstrapForm
 
 from .models import Booking, Guide, Library
 from .services import ATTENDANCE_STATUSES
@@ -22,7 +23,7 @@ WEEK_PATTERNS = (
 )
 
 
-class DayForm(BootstrapForm):
+class DayForm(forms.Form):
     """Submitted by GET to the daily schedule's entry, which goes on to the chosen library."""
 
     library = forms.ChoiceField(
@@ -52,6 +53,7 @@ class DayForm(BootstrapForm):
         *,
         libraries: list[Library],
         guides: list[Guide],
+        action: str,
     ) -> None:
         super().__init__(data)
         self.guides_by_pk = {str(guide.pk): guide for guide in guides}
@@ -59,6 +61,17 @@ class DayForm(BootstrapForm):
         self.fields["guide"].choices = [("", _("All guides"))] + [
             (str(guide.pk), guide.display_name) for guide in guides
         ]
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_action = action
+        self.helper.form_class = "day-form"
+        self.helper.layout = Layout(
+            "library",
+            "day",
+            "guide",
+            # A button without a name keeps the address short enough to bookmark and share.
+            StrictButton(_("Show the day"), type="submit", css_class="btn-primary"),
+        )
 
     def clean_day(self) -> dt.date:
         day = self.cleaned_data["day"]
@@ -74,7 +87,7 @@ class DayForm(BootstrapForm):
         return self.guides_by_pk.get(self.cleaned_data["guide"])
 
 
-class WeekForm(BootstrapForm):
+class WeekForm(forms.Form):
     week = forms.CharField(
         label=_("Week"),
         max_length=20,
@@ -82,6 +95,16 @@ class WeekForm(BootstrapForm):
         error_messages={"required": _("Please choose a week.")},
         widget=forms.TextInput(attrs={"type": "week", "placeholder": "2026-W50"}),
     )
+
+    def __init__(self, data, *, action: str) -> None:
+        super().__init__(data)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_action = action
+        self.helper.form_class = "week-form"
+        self.helper.layout = Layout(
+            "week", StrictButton(_("Show the week"), type="submit", css_class="btn-primary")
+        )
 
     def clean_week(self) -> dt.date:
         """The Monday of the chosen ISO week."""
@@ -104,7 +127,7 @@ class WeekForm(BootstrapForm):
         )
 
 
-class AttendanceForm(BootstrapForm):
+class AttendanceForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Attendance"),
         choices=[(status.value, status.label) for status in ATTENDANCE_STATUSES],

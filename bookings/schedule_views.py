@@ -53,7 +53,12 @@ def library_day(request: HttpRequest, library_slug: str) -> HttpResponse:
     if library is None:
         raise Http404
     data = {"day": timezone.localdate().isoformat(), **request.GET.dict(), "library": library.slug}
-    form = DayForm(data, libraries=libraries, guides=list(library.guides.all()))
+    form = DayForm(
+        data,
+        libraries=libraries,
+        guides=list(library.guides.all()),
+        action=reverse("staff:daily_schedule"),
+    )
     schedule = None
     if form.is_valid():
         schedule = reads.daily_schedule(
@@ -111,7 +116,7 @@ def guide_week(request: HttpRequest, library_slug: str, guide_id: int) -> HttpRe
     library = get_object_or_404(visible_libraries(request.user), slug=library_slug)
     guide = get_object_or_404(library.guides, pk=guide_id)
     this_week = reads.week_param(timezone.localdate())
-    form = WeekForm({"week": this_week, **request.GET.dict()})
+    form = WeekForm({"week": this_week, **request.GET.dict()}, action=request.path)
     grid = None
     if form.is_valid():
         monday: dt.date = form.cleaned_data["week"]

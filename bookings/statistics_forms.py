@@ -3,12 +3,13 @@
 import datetime as dt
 import re
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-
-from digiopas.form_rendering import BootstrapForm
 
 from .forms import ChoiceOfRow
 from .models import Guide, Library
@@ -25,7 +26,7 @@ MONTH_PATTERNS = (
 )
 
 
-class StatisticsForm(BootstrapForm):
+class StatisticsForm(forms.Form):
     MONTH = "month"
     YEAR = "year"
     RANGE = "range"
@@ -78,6 +79,21 @@ class StatisticsForm(BootstrapForm):
         super().__init__(data)
         self.fields["library"].queryset = libraries
         self.fields["guide"].queryset = Guide.objects.filter(libraries__in=libraries).distinct()
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_tag = True
+        self.helper.layout = Layout(
+            Row(Column("library", css_class="col-md-6"), Column("guide", css_class="col-md-6")),
+            "period",
+            Row(
+                Column("month", css_class="col-sm-6 col-lg-3"),
+                Column("year", css_class="col-sm-6 col-lg-3"),
+                Column("starts_on", css_class="col-sm-6 col-lg-3"),
+                Column("ends_on", css_class="col-sm-6 col-lg-3"),
+            ),
+            # A button without a name keeps the address short enough to bookmark and share.
+            StrictButton(_("Show the figures"), type="submit", css_class="btn-primary"),
+        )
         self.period: Period | None = None
 
     @classmethod

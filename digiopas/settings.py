@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "crispy_forms",
+    "crispy_bootstrap5",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -122,6 +124,10 @@ STORAGES = {
     },
 }
 
+
+# Staff forms (layouts of rows and columns); the public forms use digiopas/form_rendering.py.
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587; the console by default.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
