@@ -37,15 +37,13 @@ def manage_url(booking: Booking) -> str:
 
 def sms_sent_this_month(library_id: int, *, now: dt.datetime) -> int:
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return (
-        Notification.objects.filter(
-            Q(booking__library_id=library_id) | Q(waiting_entry__library_id=library_id),
-            channel=Notification.Channel.SMS,
-            created_at__gte=month_start,
-        )
-        .exclude(state=State.SKIPPED)
-        .count()
-    )
+    # One filter() call, ~Q rather than exclude(): the same rows, one query clone fewer to build.
+    return Notification.objects.filter(
+        Q(booking__library_id=library_id) | Q(waiting_entry__library_id=library_id),
+        ~Q(state=State.SKIPPED),
+        channel=Notification.Channel.SMS,
+        created_at__gte=month_start,
+    ).count()
 
 
 def _patron_channel(booking: Booking | WaitingListEntry, *, now: dt.datetime) -> tuple[str, str]:

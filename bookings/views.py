@@ -72,15 +72,15 @@ def _slot_taken(request: HttpRequest, slot: Slot, now) -> HttpResponse:
 
 
 def _booking_or_404(token: str) -> Booking:
-    booking = (
-        Booking.objects.select_related("library", "guide", "device")
-        .prefetch_related("topics")
-        .filter(token_hash=Booking.hash_token(token))
-        .first()
-    )
-    if booking is None:
-        raise Http404
-    return booking
+    # get(), not first(): the hash is unique, and first() would sort by the start for nothing.
+    try:
+        return (
+            Booking.objects.select_related("library", "guide", "device")
+            .prefetch_related("topics")
+            .get(token_hash=Booking.hash_token(token))
+        )
+    except Booking.DoesNotExist:
+        raise Http404 from None
 
 
 def _manage_context(booking: Booking, now) -> dict:
