@@ -1,3 +1,5 @@
+import re
+import secrets
 import time
 
 import phonenumbers
@@ -167,6 +169,10 @@ class BookingDetailsMixin:
         }
 
 
+SUBMISSION_SALT = "booking-submission"
+LINK_SECRET = re.compile(r"[0-9a-f]{32}")
+
+
 class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
     """What a patron tells us when booking online."""
 
@@ -193,6 +199,7 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    submission = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, lengths: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -200,6 +207,20 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
             (minutes, _("%(minutes)d minutes") % {"minutes": minutes}) for minutes in lengths
         ]
         self.fields["minutes"].initial = lengths[0] if lengths else None
+        # The secret behind the private link of the booking this form makes, chosen now and
+        # signed: the same form sent twice (a double click, or Back and Send) finds its booking.
+        self.fields["submission"].initial = signing.dumps(
+            secrets.token_hex(16), salt=SUBMISSION_SALT
+        )
+
+    @staticmethod
+    def link_secret(data) -> str | None:
+        """The link secret a sent form carries, if it is one this site signed."""
+        try:
+            secret = signing.loads(str(data.get("submission", "")), salt=SUBMISSION_SALT)
+        except signing.BadSignature:
+            return None
+        return secret if isinstance(secret, str) and LINK_SECRET.fullmatch(secret) else None
 
 
 class WaitingListForm(BotTrapMixin, PatronContactForm):

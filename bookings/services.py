@@ -184,12 +184,14 @@ def booking_create(
     language: str = "fi",
     channel: str = Booking.Channel.ONLINE,
     waiting_entry: WaitingListEntry | None = None,
+    link_secret: str | None = None,
     now: dt.datetime,
 ) -> Booking:
     """Book `slot_count` consecutive slots from `slot` for a patron.
 
     Raises SlotTaken when any of the slots is no longer free, and ValidationError for a time
     that cannot be booked. Either the booking and all its slots are saved, or nothing is.
+    `link_secret` (128 random bits, hex) is chosen here unless the booking form chose it.
     """
     library = slot.library
     if not phone and not email:
@@ -210,7 +212,7 @@ def booking_create(
 
     if channel == Booking.Channel.ONLINE:
         _check_contact_limit(library, phone=phone, email=email, now=now)
-    link_secret = secrets.token_hex(16)  # 128 random bits behind the private link
+    link_secret = link_secret or secrets.token_hex(16)  # 128 random bits behind the link
     with transaction.atomic():
         slots = consecutive_slots(slot, slot_count, lock=True)
         held_for_other = any(

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -46,7 +47,7 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
     if slot is None:
         raise Http404
     if not lengths or slot.starts_at < now + availability.online_notice(slot.library):
-        return _slot_taken(request, slot, now)
+        return _sent_before(request) or _slot_taken(request, slot, now)
     form = BookingForm(request.POST or None, lengths=lengths)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -54,15 +55,42 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
             return abuse.too_many_requests(request, slot.library)
         try:
             booking = services.booking_create(
-                slot=slot, language=get_language(), now=now, **form.booking_details(lengths)
+                slot=slot,
+                language=get_language(),
+                link_secret=BookingForm.link_secret(request.POST),
+                now=now,
+                **form.booking_details(lengths),
             )
         except services.SlotTaken:
-            return _slot_taken(request, slot, now)
+            return _sent_before(request) or _slot_taken(request, slot, now)
+        except IntegrityError:
+            # Its private link exists already: the form made a booking that was then cancelled.
+            if answer := _sent_before(request):
+                return answer
+            raise
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect(booking_url(booking) + "?new=1")
     return render(request, "bookings/book.html", {"slot": slot, "form": form})
+
+
+def _sent_before(request: HttpRequest) -> HttpResponse | None:
+    """The booking page, if this very form already made a booking.
+
+    A double click on "Book", or Back and Send again, posts the same form twice; the second
+    would otherwise be told that the time was just taken, by the patron who took it.
+    """
+    secret = BookingForm.link_secret(request.POST) if request.method == "POST" else None
+    if secret is None:
+        return None
+    token = Booking.token_for(secret)
+    try:
+        booking = Booking.objects.only("status").get(token_hash=Booking.hash_token(token))
+    except Booking.DoesNotExist:
+        return None
+    suffix = "?new=1" if booking.status == Booking.Status.BOOKED else ""
+    return redirect(reverse("bookings:booking_detail", args=[token]) + suffix)
 
 
 def _slot_taken(request: HttpRequest, slot: Slot, now) -> HttpResponse:

@@ -4,7 +4,9 @@ import datetime as dt
 import threading
 
 import pytest
+from django.core import signing
 from django.db import connection
+from django.utils import timezone
 
 from bookings.models import Booking, Slot
 from bookings.services import SlotTaken, booking_create
@@ -13,6 +15,10 @@ from tests.factories import make_slot, make_slot_run
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 PATRONS = 16
+
+
+def dt_in_days(days: int) -> dt.datetime:
+    return timezone.now().replace(microsecond=0) + dt.timedelta(days=days)
 
 
 @pytest.fixture(autouse=True)
@@ -81,3 +87,26 @@ def test_overlapping_longer_bookings_never_share_a_slot():
     assert taken.count() == 3
     assert set(taken.values_list("booking", flat=True)) == {winners[0].pk}
     assert Booking.objects.count() == 1
+
+
+def test_the_same_form_sent_many_times_at_once_makes_one_booking_and_shows_it_to_every_send(
+    library, guide
+):
+    """A double (or an impatient sixfold) click: each POST on its own connection, at once."""
+    from django.test import Client
+
+    from bookings.forms import SUBMISSION_SALT
+    from tests.bookings.test_public_booking_flow import booking_data
+    from tests.factories import make_device
+
+    slot = make_slot(guide=guide, library=library, starts_at=dt_in_days(3))
+    url = f"/en/libraries/{library.slug}/book/{slot.pk}/"
+    data = booking_data(
+        device=make_device(), submission=signing.dumps("ab" * 16, salt=SUBMISSION_SALT)
+    )
+
+    outcomes = race([lambda: Client().post(url, data) for _ in range(6)])
+
+    assert [o.status_code for o in outcomes] == [302] * 6, outcomes
+    assert len({o["Location"].removesuffix("?new=1") for o in outcomes}) == 1
+    assert Booking.objects.get().link_secret == "ab" * 16

@@ -282,3 +282,66 @@ def test_the_booking_page_refuses_other_methods(client, library, guide):
 
     assert client.put(reverse("bookings:book", args=[library.slug, slot.pk])).status_code == 405
     assert Slot.objects.get().booking is None
+
+
+def sent_form(client, url: str) -> dict:
+    """The booking form's hidden values as the page gave them (the signed submission)."""
+    page = client.get(url).content.decode()
+    submission = re.search(r'name="submission" value="([^"]+)"', page)[1]
+    return booking_data(submission=submission)
+
+
+def test_the_same_form_sent_twice_shows_the_booking_it_made_not_a_taken_time(
+    client, library, guide
+):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+    url = f"/en/libraries/{library.slug}/book/{slot.pk}/"
+    data = sent_form(client, url)
+
+    first = client.post(url, data)
+    second = client.post(url, data)  # a double click on "Book this time"
+
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert "Your guidance time is booked" in text(client.get(second["Location"]))
+    assert Booking.objects.count() == 1
+
+
+def test_a_form_sent_again_after_its_booking_was_cancelled_shows_the_cancelled_booking(
+    client, library, guide
+):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+    url = f"/en/libraries/{library.slug}/book/{slot.pk}/"
+    data = sent_form(client, url)
+    made = client.post(url, data)["Location"].removesuffix("?new=1")
+    client.post(made + "cancel/")
+
+    again = client.post(url, data)  # Back to the form, and Send once more
+
+    assert again.status_code == 302 and again["Location"] == made
+    assert Booking.objects.get().status == Booking.Status.CANCELLED
+    slot.refresh_from_db()
+    assert slot.booking is None
+
+
+def test_another_patrons_form_for_a_taken_time_still_gets_the_taken_page(client, library, guide):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+    url = f"/en/libraries/{library.slug}/book/{slot.pk}/"
+    mine, theirs = sent_form(client, url), sent_form(client, url)
+    client.post(url, mine)
+
+    response = client.post(url, {**theirs, "phone": "040 765 4321"})
+
+    assert response.status_code == 409
+    assert "That time was just taken" in text(response)
+    assert Booking.objects.count() == 1
+
+
+def test_a_forged_submission_is_ignored_and_the_booking_gets_its_own_secret(client, library, guide):
+    slot = make_slot(guide=guide, library=library, starts_at=days_ahead(2))
+    url = f"/en/libraries/{library.slug}/book/{slot.pk}/"
+
+    response = client.post(url, booking_data(submission="0" * 32))
+
+    assert response.status_code == 302
+    assert Booking.objects.get().link_secret != "0" * 32
