@@ -31,6 +31,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from .bulk_insert import insert_rows
+from .library_list_cache import libraries_changed
 from .models import Booking, Closure, DeviceType, Guide, Library, Slot, Topic, WeeklySchedule
 from .models.booking import private_token_for
 from .privacy import ERASED_NAME
@@ -190,7 +191,9 @@ def _make_libraries(spec: LoadSpec, rng: random.Random) -> list[Library]:
                 phone=f"0{rng.randint(2, 9)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
             )
         )
-    return Library.objects.bulk_create(libraries)
+    made = Library.objects.bulk_create(libraries)
+    libraries_changed()  # bulk_create sends no signals: the landing page's list must update
+    return made
 
 
 def _make_guides(spec: LoadSpec, rng: random.Random) -> list[Guide]:

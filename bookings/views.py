@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import abuse, availability, availability_cache, privacy, services
+from . import abuse, availability, availability_cache, library_list_cache, privacy, services
 from .calendar_file import booking_ics
 from .forms import BookingForm, ResizeForm
 from .models import Booking, Library, Slot
@@ -21,18 +21,24 @@ def _free_times_prefix() -> str:
     return reverse("bookings:free_times", args=["-"]).removesuffix("-/")
 
 
+def _library_list_context() -> dict:
+    # The queryset is read only when the template's cached fragment is rendered afresh.
+    return {
+        "libraries": Library.objects.filter(is_active=True),
+        "libraries_version": library_list_cache.libraries_version(),
+        "free_times_prefix": _free_times_prefix(),
+    }
+
+
 def home(request: HttpRequest) -> HttpResponse:
-    libraries = list(Library.objects.filter(is_active=True))
-    context = {"libraries": libraries, "free_times_prefix": _free_times_prefix()}
-    return render(request, "bookings/home.html", context)
+    return render(request, "bookings/home.html", _library_list_context())
 
 
 def choose_library(request: HttpRequest) -> HttpResponse:
-    libraries = list(Library.objects.filter(is_active=True))
-    if len(libraries) == 1:
-        return redirect("bookings:free_times", slug=libraries[0].slug)
-    context = {"libraries": libraries, "free_times_prefix": _free_times_prefix()}
-    return render(request, "bookings/choose_library.html", context)
+    active = Library.objects.filter(is_active=True)
+    if len(slugs := list(active.values_list("slug", flat=True)[:2])) == 1:
+        return redirect("bookings:free_times", slug=slugs[0])
+    return render(request, "bookings/choose_library.html", _library_list_context())
 
 
 def free_times(request: HttpRequest, slug: str) -> HttpResponse:

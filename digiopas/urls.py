@@ -10,7 +10,6 @@ admin.site.site_header = _("Digiopas for staff")
 admin.site.site_title = _("Digiopas")
 
 urlpatterns = [
-    path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", favicon),
     path("healthz", healthz),
 ]

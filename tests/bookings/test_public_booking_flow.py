@@ -74,6 +74,8 @@ def test_with_several_libraries_the_patron_chooses_one(client, library):
 
     assert response.status_code == 200
     assert library.name in text(response) and other.name in text(response)
+    other.delete()
+    assert client.get(reverse("bookings:choose_library")).status_code == 302
 
 
 def test_free_times_show_only_bookable_times(client, library, guide):
@@ -137,10 +139,42 @@ def test_free_times_run_two_queries_however_many_slots_and_none_while_nothing_ch
     assert sum(len(day) for day in offered_by_day(response)) == 41
 
 
-def test_the_landing_page_runs_one_query(client, library, django_assert_num_queries):
+def test_the_landing_page_runs_one_query_and_none_until_a_library_changes(
+    client, library, django_assert_num_queries
+):
     make_library()
     with django_assert_num_queries(1):  # the active libraries
         client.get(reverse("bookings:home"))
+    with django_assert_num_queries(0):
+        client.get(reverse("bookings:home"))
+
+    added = make_library(name="Tyrnävän kirjasto")
+    assert added.name in text(client.get(reverse("bookings:home")))
+    added.is_active = False
+    added.save()
+    with django_assert_num_queries(1):
+        assert added.name not in text(client.get(reverse("bookings:home")))
+
+
+def test_with_several_libraries_the_landing_page_lists_them_under_its_button(client, library):
+    other = make_library(name="Lumijoen kirjasto")
+
+    response = client.get("/en/")
+
+    button = re.search(
+        r'<a class="btn btn-primary btn-lg" href="([^"]+)"', response.content.decode()
+    )
+    assert button[1] == "#libraries-heading"
+    assert f'href="/en/libraries/{other.slug}/"' in response.content.decode()
+    assert library.address in text(response)
+
+
+def test_with_one_library_the_landing_page_button_goes_to_its_free_times(client, library):
+    response = client.get("/en/")
+
+    assert f'<a class="btn btn-primary btn-lg" href="/en/libraries/{library.slug}/"' in (
+        response.content.decode()
+    )
 
 
 def test_the_form_offers_longer_times_only_while_the_next_slots_are_free(client, library, guide):
