@@ -20,8 +20,8 @@ TUESDAY_AFTERNOON = helsinki(2026, 11, 24, 14, 15)
 def test_each_language_writes_dates_its_own_way_on_a_24_hour_clock(language, short, long, heading):
     template = Template(
         '{{ at|date:"SHORT_DATETIME_FORMAT" }}|{{ at|date:"DATETIME_FORMAT" }}|'
-        '{{ at|date:"MONTH_DAY_FORMAT" }}|{{ at|time }}'
+        '{{ at|date:"MONTH_DAY_FORMAT" }}|{{ at|time }}|{{ at|date:"SHORT_DATE_FORMAT" }}'
     )
     with translation.override(language):
         rendered = template.render(Context({"at": TUESDAY_AFTERNOON}))
-    assert rendered.split("|") == [short, long, heading, "14.15"]
+    assert rendered.split("|") == [short, long, heading, "14.15", "24.11.2026"]
