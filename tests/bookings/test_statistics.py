@@ -271,7 +271,7 @@ def test_the_page_shows_the_figures_of_the_chosen_month(client, december):
     page = text(response)
     assert response.status_code == 200
     assert page.count("<h1>") == 1
-    assert "Figures for 12/01/2026–12/31/2026" in page
+    assert "Figures for 1.12.2026–31.12.2026" in page
     assert '<th scope="row">Opened minutes</th><td>150</td>' in page
     assert '<th scope="row">Share of opened time booked</th><td>50.0 %</td>' in page
     assert '<th scope="row">Tablet</th><td>2</td>' in page
@@ -427,7 +427,7 @@ def test_the_week_chart_is_an_inline_svg_with_a_text_alternative(client, decembe
     assert 'role="img"' in svg
     assert '<title id="week-chart-title">Bookings per week</title>' in svg
     assert "4 bookings in all." in svg
-    assert "<title>Week 50 (from 12/07/2026): 2 bookings</title>" in svg
+    assert "<title>Week 50 (from 7.12.2026): 2 bookings</title>" in svg
     assert svg.count('class="week-chart-bar"') == 2  # the empty weeks have no bar
     assert "<summary>Show the weekly figures as a table</summary>" in page
     assert "style=" not in page
@@ -475,7 +475,7 @@ def test_the_csv_has_a_header_and_the_same_figures(client, december):
     assert ["Booked how long ahead", "The same day", "1"] in rows
     assert ["Bookings by weekday", "Tuesday", "2"] in rows
     assert ["Bookings by starting hour", "12", "2"] in rows
-    assert ["Bookings by week", "Week 50 (from 12/07/2026)", "2"] in rows
+    assert ["Bookings by week", "Week 50 (from 7.12.2026)", "2"] in rows
     assert ["Guide: booked minutes", "Pekka", "30"] in rows
     assert not any("Muhos" in cell for row in rows for cell in row)
 
