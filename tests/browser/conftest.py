@@ -81,7 +81,7 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-# --- Every public page, surveyed once per session (tests/browser/survey.py) ------------------
+# --- Every public and staff page, surveyed once per session (tests/browser/survey.py) --------
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -91,21 +91,24 @@ HTML_ERRORS = pytest.StashKey[dict]()
 
 @pytest.fixture(scope="session")
 def site_survey(browser, live_server, django_db_blocker, pytestconfig) -> dict:
-    """Facts about every public page in fi, sv and en, gathered in one browser tab.
+    """Facts about every public page, then every staff page signed in as a coordinator, in fi,
+    sv and en, gathered in one browser tab.
 
     The data is made outside any test's transaction, so the live server sees it; the first
     test that uses it flushes the database afterwards, as every live-server test does."""
     from django.test import override_settings
 
-    from tests.browser.scenario import make_public_site
-    from tests.browser.survey import survey
+    from tests.browser.scenario import make_public_site, make_staff_site
+    from tests.browser.survey import survey, survey_staff
 
     with django_db_blocker.unblock(), override_settings(FORM_MIN_FILL_SECONDS=0):
         cache.clear()
         site = make_public_site()
         context = browser.new_context(base_url=live_server.url, locale="fi-FI")
         try:
-            facts = survey(context.new_page(), site)
+            page = context.new_page()
+            facts = survey(page, site)
+            facts |= survey_staff(page, make_staff_site(site))
         finally:
             context.close()
     pytestconfig.stash[SURVEY] = facts
@@ -149,20 +152,26 @@ def html_errors(site_survey, tmp_path_factory, pytestconfig) -> dict:
 
 
 def pytest_terminal_summary(terminalreporter, config) -> None:
-    """A table of every surveyed page: axe violations / HTML errors, per language."""
+    """Tables of every surveyed page, public and staff: axe violations / HTML errors / other
+    problems, per language."""
     facts = config.stash.get(SURVEY, None)
     if not facts:
         return
     errors = config.stash.get(HTML_ERRORS, {})
     from tests.browser.scenario import LANGUAGES
-    from tests.browser.survey import PAGE_NAMES
+    from tests.browser.survey import PAGE_NAMES, STAFF_PAGE_NAMES
 
+    for title, names in (("public pages", PAGE_NAMES), ("staff pages", STAFF_PAGE_NAMES)):
+        _write_summary_table(terminalreporter, title, names, LANGUAGES, facts, errors)
+
+
+def _write_summary_table(terminalreporter, title, names, languages, facts, errors) -> None:
     write = terminalreporter.write_line
-    terminalreporter.section("public pages: axe violations / HTML errors / other problems")
-    write(f"{'page':<26}" + "".join(f"{language:>14}" for language in LANGUAGES))
-    for name in PAGE_NAMES:
+    terminalreporter.section(f"{title}: axe violations / HTML errors / other problems")
+    write(f"{'page':<26}" + "".join(f"{language:>14}" for language in languages))
+    for name in names:
         cells = []
-        for language in LANGUAGES:
+        for language in languages:
             page = facts[name, language]
             html = len(errors[name, language]) if (name, language) in errors else "-"
             cells.append(f"{len(page.violations)} / {html} / {len(page.problems)}")

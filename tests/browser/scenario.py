@@ -1,14 +1,16 @@
-"""One small library network with something on every public page, days ahead of the real now
-(the live server uses the clock), and the addresses of those pages in each language."""
+"""One small library network with something on every public and staff page, days ahead of the
+real now (the live server uses the clock), and the addresses of those pages in each language."""
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
 
 from bookings import services, waiting_list
-from bookings.models import Booking, Slot
+from bookings.models import Booking, Guide, Slot
 from tests import factories
 
 LANGUAGES = ("fi", "sv", "en")
@@ -107,4 +109,94 @@ def make_public_site() -> PublicSite:
         booking_token=booking.token,
         cancelled_token=cancelled.token,
         waiting_token=entry.token,
+    )
+
+
+STAFF_PASSWORD = "a long enough password for the survey"
+
+
+@dataclass
+class StaffSite:
+    """A coordinator who also guides at the public site's library, and a closure to follow up."""
+
+    username: str
+    library_pk: int
+    library_slug: str
+    guide_pk: int
+    day: dt.date
+    free_slot: Slot
+    booking: Booking
+    closure_pk: int
+
+    def urls(self, language: str) -> dict[str, str]:
+        """Every staff page reached by a plain GET (the admin itself aside), by name."""
+        p, slug, day = prefix(language), self.library_slug, self.day
+        week = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"
+        desk_day = f"{p}/staff/book/?library={self.library_pk}&day={day:%Y-%m-%d}"
+        return {
+            "printed_day": f"{p}/staff/day/?library={slug}&day={day:%Y-%m-%d}",
+            "guide_week": f"{p}/staff/week/{slug}/{self.guide_pk}/?week={week}",
+            "desk_today": f"{p}/staff/book/",
+            "desk_day": desk_day,
+            "desk_day_errors": f"{p}/staff/book/?library={self.library_pk}&day=",
+            "desk_book": f"{p}/staff/book/{self.free_slot.pk}/",
+            "desk_slip": f"{p}/staff/bookings/{self.booking.pk}/slip/",
+            "desk_move": f"{p}/staff/bookings/{self.booking.pk}/move/",
+            "desk_cancel": f"{p}/staff/bookings/{self.booking.pk}/cancel/",
+            "closure_affected": f"{p}/staff/closures/{self.closure_pk}/bookings/",
+            "statistics_month": f"{p}/staff/statistics/",
+            "statistics_year": f"{p}/staff/statistics/?period=year&year={day.year}",
+            # Both days from the date pickers, the last before the first.
+            "statistics_errors": (
+                f"{p}/staff/statistics/?period=range"
+                f"&starts_on={day:%Y-%m-%d}&ends_on={day - dt.timedelta(days=1):%Y-%m-%d}"
+            ),
+            "my_settings": f"{p}/staff/me/",
+        }
+
+
+def make_coordinator(**fields):
+    """A staff member in the Coordinator group, with the rights its migration gives it (a live
+    server test's flush empties the groups, so they are made here again when missing)."""
+    coordinator, _ = Group.objects.get_or_create(name="Coordinator")
+    coordinator.permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=["bookings", "principles"])
+    )
+    user = get_user_model().objects.create_user(is_staff=True, **fields)
+    user.groups.add(coordinator)
+    return user
+
+
+def make_staff_site(site: PublicSite) -> StaffSite:
+    """Made after the public survey: the closure's follow-up page removes the free times of its
+    days, and its bookings would show on the public pages."""
+    now = timezone.now()
+    library = Booking.objects.select_related("library", "guide").get(pk=site.booking.pk).library
+    user = make_coordinator(username="koordinaattori", password=STAFF_PASSWORD)
+    library.staff.add(user)
+    Guide.objects.create(user=user, display_name="Kaisa", languages=["fi", "sv"]).libraries.set(
+        [library]
+    )
+    closed = factories.make_slot_run(
+        count=3, guide=site.booking.guide, library=library, starts_at=guidance_day(10, 12)
+    )
+    factories.make_booking(
+        slot=closed[0], now=now, patron_name="Pekka Puhelin", phone="+358401113333"
+    )
+    factories.make_booking(
+        slot=closed[1], now=now, patron_name="Eeva Esimerkki", email="eeva@example.com"
+    )
+    closed_on = timezone.localdate(closed[0].starts_at)
+    closure = factories.make_closure(
+        library=library, starts_on=closed_on, ends_on=closed_on, reason="Remontti"
+    )
+    return StaffSite(
+        username=user.username,
+        library_pk=library.pk,
+        library_slug=library.slug,
+        guide_pk=site.booking.guide_id,
+        day=timezone.localdate(site.booking.starts_at),
+        free_slot=site.free_slot,
+        booking=site.booking,
+        closure_pk=closure.pk,
     )

@@ -1,4 +1,5 @@
-"""Visit every public page in every language once and note what the accessibility tests assert.
+"""Visit every public page, and signed in every staff page, in every language once and note
+what the accessibility tests assert.
 
 For each page: the raw HTML the server sent (for the Nu HTML Checker), axe-core's WCAG 2.1 A/AA
 violations, and what axe cannot judge alone: one h1, the page's language, the skip link (first
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Page, Response
 
-from tests.browser.scenario import LANGUAGES, PublicSite
+from tests.browser.scenario import LANGUAGES, STAFF_PASSWORD, PublicSite, StaffSite
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
@@ -96,16 +97,65 @@ PAGE_NAMES = [
     "privacy",
     "not_found",
 ]
+STAFF_ERROR_STATES = {
+    "desk_book_errors": ("desk_book", submit_empty("main form")),
+}
+# The printed day is reached through its entry (/staff/day/), which goes on to the library's day.
+STAFF_PAGE_NAMES = [
+    "printed_day",
+    "guide_week",
+    "desk_today",
+    "desk_day",
+    "desk_day_errors",
+    "desk_book",
+    "desk_book_errors",
+    "desk_slip",
+    "desk_move",
+    "desk_cancel",
+    "closure_affected",
+    "statistics_month",
+    "statistics_year",
+    "statistics_errors",
+    "my_settings",
+]
+EXPECTED_STATUS = {"not_found": 404, "slot_taken": 409}
 
 
 def survey(page: Page, site: PublicSite) -> dict[tuple[str, str], PageFacts]:
+    """The public pages, as a visitor: facts by (page name, language)."""
     # axe-core (bundled with axe-playwright-python) is in every document from its start.
     page.context.add_init_script(path=AXE_FILE_PATH)
+    return _survey_pages(page, site.urls, PAGE_NAMES, ERROR_STATES)
+
+
+def survey_staff(page: Page, staff: StaffSite) -> dict[tuple[str, str], PageFacts]:
+    """The staff pages, signed in as a coordinator in the tab `survey` used."""
+    sign_in(page, staff.username, STAFF_PASSWORD)
+    return _survey_pages(page, staff.urls, STAFF_PAGE_NAMES, STAFF_ERROR_STATES)
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Through the admin's sign-in form; the tests' settings ask for no authenticator code."""
+    page.goto("/admin/login/?next=/admin/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    with page.expect_navigation():
+        page.locator("[type=submit]").click()
+    if "/admin/login/" in page.url:
+        raise AssertionError(f"{username} could not sign in")
+
+
+def _survey_pages(
+    page: Page,
+    urls_of: Callable[[str], dict[str, str]],
+    names: list[str],
+    error_states: dict[str, tuple[str, Callable[[Page], Response]]],
+) -> dict[tuple[str, str], PageFacts]:
     facts = {}
     for language in LANGUAGES:
-        urls = site.urls(language)
-        for name in PAGE_NAMES:
-            base, action = ERROR_STATES.get(name, (name, None))
+        urls = urls_of(language)
+        for name in names:
+            base, action = error_states.get(name, (name, None))
             page.set_viewport_size(DESKTOP)
             response = page.goto(urls[base])
             if action:
