@@ -251,7 +251,13 @@ class DeskDayForm(forms.Form):
     """Which library and day staff are booking for (GET)."""
 
     library = ChoiceOfRow(label=_("Library"), queryset=None, empty_label=None)
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(
+        label=_("Day"),
+        # The date picker's ISO form, and the Finnish way typed where a browser has no picker.
+        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
+        # A date input takes only the ISO form; a localised value would leave it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, libraries, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -90,10 +90,11 @@ class DayForm(forms.Form):
 class WeekForm(forms.Form):
     week = forms.CharField(
         label=_("Week"),
-        max_length=20,
+        # No maxlength or placeholder: a week input takes neither (the help text gives the
+        # example); clean_week's patterns accept nothing long.
         help_text=_("Year and week number, for example 2026-W50."),
         error_messages={"required": _("Please choose a week.")},
-        widget=forms.TextInput(attrs={"type": "week", "placeholder": "2026-W50"}),
+        widget=forms.TextInput(attrs={"type": "week"}),
     )
 
     def __init__(self, data, *, action: str) -> None:

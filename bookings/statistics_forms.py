@@ -57,9 +57,10 @@ class StatisticsForm(forms.Form):
     month = forms.CharField(
         label=_("Month"),
         required=False,
-        max_length=20,
+        # No maxlength or placeholder: a month input takes neither (the help text gives the
+        # example); clean_month's patterns accept nothing long.
         help_text=_("For example 2026-12."),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-12"}),
+        widget=forms.TextInput(attrs={"type": "month"}),
     )
     year = forms.IntegerField(
         label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
