@@ -32,7 +32,17 @@ from django.db import connection, models, transaction
 
 from .bulk_insert import insert_rows
 from .library_list_cache import libraries_changed
-from .models import Booking, Closure, DeviceType, Guide, Library, Slot, Topic, WeeklySchedule
+from .models import (
+    Booking,
+    Closure,
+    DeviceType,
+    Guide,
+    Library,
+    Notification,
+    Slot,
+    Topic,
+    WeeklySchedule,
+)
 from .models.booking import private_token_for
 from .privacy import ERASED_NAME
 from .services import local_zone, wall_clock
@@ -127,6 +137,7 @@ class LoadReport:
     past_slots: int = 0
     booked_past_slots: int = 0
     bookings: int = 0
+    notifications: int = 0
     first_on: dt.date | None = None
     last_on: dt.date | None = None
     busiest_library: str = ""
@@ -339,13 +350,16 @@ class _Ids:
     slot: int
     booking: int
     booking_topic: int
+    notification: int
 
     @classmethod
     def after_existing(cls) -> "_Ids":
         def next_id(model: type[models.Model]) -> int:
             return (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
 
-        return cls(next_id(Slot), next_id(Booking), next_id(Booking.topics.through))
+        return cls(
+            next_id(Slot), next_id(Booking), next_id(Booking.topics.through), next_id(Notification)
+        )
 
 
 def _link_key() -> bytes:
@@ -424,6 +438,7 @@ class _Booker:
         )
         self.bookings = RowWriter(Booking, BOOKING_COLUMNS)
         self.booking_topics = RowWriter(Booking.topics.through, ["id", "booking_id", "topic_id"])
+        self.notifications = RowWriter(Notification, NOTIFICATION_COLUMNS)
         self.link_key = _link_key()
         self.serial = 0
         # Error diffusion per guide keeps the booked share of the past close to the one asked.
@@ -508,14 +523,14 @@ class _Booker:
             status = choice(PAST_STATUSES)
             updated_at = created_at if status == Booking.Status.BOOKED else ends_at
         erased_at = None
+        name = f"{choice(FIRST_NAMES)} Asiakas"
+        phone = f"+35840{int(random() * 10_000_000):07d}" if random() < 0.85 else ""
+        email = f"asiakas{self.serial}@example.fi" if not phone or random() < 0.25 else ""
+        need = choice(NEEDS)
+        self.messages(booking_id, library_id, starts_at, created_at, status, by_email=bool(email))
         if ends_at < self.erase_before:
             erased_at = ends_at + dt.timedelta(days=settings.RETENTION_DAYS, hours=3)
             name, phone, email, need = ERASED_NAME, "", "", ""
-        else:
-            name = f"{choice(FIRST_NAMES)} Asiakas"
-            phone = f"+35840{int(random() * 10_000_000):07d}" if random() < 0.85 else ""
-            email = f"asiakas{self.serial}@example.fi" if not phone or random() < 0.25 else ""
-            need = choice(NEEDS)
         link_secret = secrets.token_hex(16)
         token = base64.urlsafe_b64encode(
             hmac.new(self.link_key, link_secret.encode(), hashlib.sha256).digest()
@@ -551,6 +566,20 @@ class _Booker:
         self.report.bookings += 1
         return booking_id
 
+    def messages(self, booking_id, library_id, starts_at, created_at, status, *, by_email):
+        """The confirmation, and for a past time kept, the reminder the day before: sent."""
+        channel = (Notification.Channel.EMAIL if by_email else Notification.Channel.SMS).value
+        sent = [(Notification.Kind.CONFIRMATION.value, created_at)]
+        reminded_at = starts_at - dt.timedelta(days=1)
+        if status != Booking.Status.CANCELLED and created_at < reminded_at < self.now:
+            sent.append((Notification.Kind.REMINDER.value, reminded_at))
+        state = Notification.State.SENT.value
+        for kind, at in sent:
+            row = (self.ids.notification, booking_id, library_id, kind, channel, state, starts_at)
+            self.notifications.add((*row, 1, "", at, at))
+            self.ids.notification += 1
+        self.report.notifications += len(sent)
+
     def pick_topics(self) -> list[int]:
         """None, one or two different topics."""
         topics, count = self.topics, min(self.choice(TOPIC_COUNTS), len(self.topics))
@@ -563,6 +592,7 @@ class _Booker:
     def flush(self) -> None:
         self.bookings.flush()
         self.booking_topics.flush()
+        self.notifications.flush()
         self.slots.flush()
 
 
@@ -587,8 +617,21 @@ BOOKING_COLUMNS = [
     "created_at",
     "updated_at",
 ]
+NOTIFICATION_COLUMNS = [
+    "id",
+    "booking_id",
+    "library_id",
+    "kind",
+    "channel",
+    "state",
+    "about_starts_at",
+    "attempts",
+    "error",
+    "created_at",
+    "sent_at",
+]
 AVERAGE_LENGTH = sum(LENGTHS) / len(LENGTHS)
-BULK_TABLES = [Slot, Booking, Booking.topics.through]
+BULK_TABLES = [Slot, Booking, Booking.topics.through, Notification]
 
 
 # PostgreSQL: secondary indexes and constraints off during the load, rebuilt after it.

@@ -38,9 +38,10 @@ def manage_url(booking: Booking) -> str:
 def sms_sent_this_month(library_id: int, *, now: dt.datetime) -> int:
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     # One filter() call, ~Q rather than exclude(): the same rows, one query clone fewer to build.
+    # Read by the partial index `sms_by_library`: this library's month of text messages only.
     return Notification.objects.filter(
-        Q(booking__library_id=library_id) | Q(waiting_entry__library_id=library_id),
         ~Q(state=State.SKIPPED),
+        library_id=library_id,
         channel=Notification.Channel.SMS,
         created_at__gte=month_start,
     ).count()
@@ -59,6 +60,7 @@ def notify_patron(booking: Booking, kind: str, *, now: dt.datetime) -> Notificat
     channel, state = _patron_channel(booking, now=now)
     notification = Notification.objects.create(
         booking=booking,
+        library_id=booking.library_id,
         kind=kind,
         channel=channel,
         state=state,
@@ -76,6 +78,7 @@ def notify_guide(booking: Booking, *, now: dt.datetime) -> Notification | None:
         return None
     notification = Notification.objects.create(
         booking=booking,
+        library_id=booking.library_id,
         kind=Kind.GUIDE_NOTICE,
         channel=Notification.Channel.EMAIL,
         about_starts_at=booking.starts_at,
@@ -186,6 +189,7 @@ def notify_waiting_entry(entry: WaitingListEntry, *, now: dt.datetime) -> Notifi
     channel, state = _patron_channel(entry, now=now)
     notification = Notification.objects.create(
         waiting_entry=entry,
+        library_id=entry.library_id,
         kind=Kind.OFFER,
         channel=channel,
         state=state,
@@ -254,6 +258,7 @@ def reminders_send(*, now: dt.datetime) -> int:
                 [
                     Notification(
                         booking=booking,
+                        library_id=booking.library_id,
                         kind=Kind.REMINDER,
                         channel=channel,
                         state=state,

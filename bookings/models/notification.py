@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .booking import Booking
+from .library import Library
 
 
 class Notification(models.Model):
@@ -55,6 +56,11 @@ class Notification(models.Model):
         related_name="notifications",
         verbose_name=_("waiting list entry"),
     )
+    # The library of the booking or entry, copied so that the month's text messages of one
+    # library are counted from an index (the cap is checked on every booking).
+    library = models.ForeignKey(
+        Library, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     state = models.CharField(
@@ -82,7 +88,14 @@ class Notification(models.Model):
                 name="notification_about_one_thing",
             ),
         ]
-        indexes = [models.Index(fields=["state", "kind"], name="notification_by_state")]
+        indexes = [
+            models.Index(fields=["state", "kind"], name="notification_by_state"),
+            models.Index(
+                fields=["library", "created_at"],
+                name="sms_by_library",
+                condition=Q(channel="sms"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return (

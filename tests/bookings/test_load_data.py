@@ -3,11 +3,11 @@ import itertools
 
 import pytest
 from django.core.management import call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 
 from bookings import services
 from bookings.load_data import LoadSpec, load_data
-from bookings.models import Booking, Guide, Library, Slot
+from bookings.models import Booking, Guide, Library, Notification, Slot
 from tests.factories import helsinki
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,18 @@ def test_bookings_ahead_are_booked_and_those_past_marked_mostly(report, now):
 
 def test_the_slots_are_the_ones_the_weekly_schedules_would_make(report):
     assert services.slots_generate(start_on=report.first_on, weeks=3) == 0
+
+
+def test_every_booking_has_its_confirmation_and_every_past_kept_one_its_reminder(report, now):
+    assert Notification.objects.count() == report.notifications
+    confirmations = Notification.objects.filter(kind=Notification.Kind.CONFIRMATION)
+    assert confirmations.count() == Booking.objects.count() > 0
+    reminded = Notification.objects.filter(kind=Notification.Kind.REMINDER)
+    assert reminded.filter(booking__status=Booking.Status.CANCELLED).count() == 0
+    assert reminded.count() > 0 and all(r.created_at < now for r in reminded)
+    # Each message carries its booking's library: the text-message cap counts by it.
+    assert not Notification.objects.exclude(library_id=models.F("booking__library_id")).exists()
+    assert {n.channel for n in Notification.objects.all()} == {"sms", "email"}
 
 
 def test_a_loaded_bookings_private_link_opens_it(report, client, now):

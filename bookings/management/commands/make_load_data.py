@@ -47,7 +47,8 @@ class Command(BaseCommand):
             f"{report.schedules} weekly schedules, {report.closures} closures, "
             f"{report.slots:,} slots from {report.first_on} to {report.last_on}, "
             f"{report.bookings:,} bookings ({report.booked_past_share:.1%} of "
-            f"{report.past_slots:,} past slots booked); busiest library: "
+            f"{report.past_slots:,} past slots booked), {report.notifications:,} messages sent; "
+            f"busiest library: "
             f"{report.busiest_library}."
         )
         self.stdout.write(
