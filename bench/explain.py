@@ -5,10 +5,10 @@
 PAGES.json is what `bench.fixtures prepare` wrote. Each page is opened once to warm the caches
 (the free-times list is then served from the cache, so its query is captured on a cold cache
 too), its queries are captured with Django's test client, and each is explained inside a
-transaction that is rolled back. One file per page; the summary lists any sequential scan of the
-big tables (slots, bookings, booking topics), which must not happen, and any step that read a
-thousand rows or more only to throw them away (an index that does not fit the query: such a
-plan grows with the data even without a sequential scan).
+transaction that is rolled back. One file per page; the summary lists any sequential scan of
+the big tables (slots, bookings, booking topics, messages), which must not happen, and any step
+that read a thousand rows or more only to throw them away (an index that does not fit the
+query: such a plan grows with the data even without a sequential scan).
 """
 
 import json
@@ -27,7 +27,12 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from bench.fixtures import client, post_queries  # noqa: E402
 from bookings.models import Slot  # noqa: E402
 
-BIG_TABLES = ("bookings_slot", "bookings_booking", "bookings_booking_topics")
+BIG_TABLES = (
+    "bookings_slot",
+    "bookings_booking",
+    "bookings_booking_topics",
+    "bookings_notification",
+)
 CURSOR = re.compile(r"^DECLARE \S+ NO SCROLL CURSOR WITH(OUT)? HOLD FOR ", re.I)
 EXPLAINABLE = re.compile(r"^\s*(SELECT|UPDATE|DELETE|WITH)\b", re.I)
 THROWN_AWAY = re.compile(r"Rows Removed by (?:Join )?Filter: (\d+)")
