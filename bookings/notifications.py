@@ -11,7 +11,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -45,6 +45,21 @@ def sms_sent_this_month(library_id: int, *, now: dt.datetime) -> int:
         channel=Notification.Channel.SMS,
         created_at__gte=month_start,
     ).count()
+
+
+def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[str, int]:
+    """Messages about times still ahead that staff must handle by phone (one query): those over
+    the text-message cap (the call list), and those that failed every attempt. For the admin's
+    front page; `library_ids` None means every library."""
+    waiting = Notification.objects.filter(
+        state__in=[State.TO_CALL, State.FAILED], about_starts_at__gte=now
+    )
+    if library_ids is not None:
+        waiting = waiting.filter(library_id__in=library_ids)
+    return waiting.aggregate(
+        to_call=Count("pk", filter=Q(state=State.TO_CALL)),
+        not_sent=Count("pk", filter=Q(state=State.FAILED, attempts__gte=MAX_ATTEMPTS)),
+    )
 
 
 def _patron_channel(booking: Booking | WaitingListEntry, *, now: dt.datetime) -> tuple[str, str]:

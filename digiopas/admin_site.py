@@ -50,7 +50,25 @@ class StaffAdminSite(OTPAdminSite):
     def login_template(self):
         return "admin/login_with_code.html" if settings.STAFF_OTP_REQUIRED else None
 
+    def index(self, request, extra_context=None):
+        context = {**(extra_context or {}), "staff_attention": _staff_attention(request)}
+        return super().index(request, context)
+
     def has_permission(self, request) -> bool:
         if settings.STAFF_OTP_REQUIRED:
             return super().has_permission(request)
         return AdminSite.has_permission(self, request)
+
+
+def _staff_attention(request) -> dict[str, int] | None:
+    """What the call list holds for this staff member's libraries, shown on the front page."""
+    from django.utils import timezone
+
+    from bookings.access import visible_library_ids
+    from bookings.notifications import staff_attention
+
+    user = request.user
+    if not user.has_perm("bookings.view_notification"):
+        return None
+    library_ids = None if user.is_superuser else visible_library_ids(user)
+    return staff_attention(library_ids, now=timezone.now())

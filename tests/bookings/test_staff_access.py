@@ -170,3 +170,48 @@ def test_closing_a_day_with_bookings_asks_staff_then_cancels_and_lists_calls(
     phone_only.refresh_from_db()
     assert phone_only.status == Booking.Status.CANCELLED
     assert phone_only.notifications.filter(kind="cancellation").exists()
+
+
+def test_the_admin_front_page_says_how_many_patrons_wait_for_a_call_at_ones_own_library(
+    client, two_libraries
+):
+    from bookings.models import Notification
+    from bookings.notifications import MAX_ATTEMPTS
+
+    liminka, _lumijoki, ours, theirs = two_libraries
+    State, now = Notification.State, timezone.now()
+
+    def message(booking, state, *, attempts=1, about=None):
+        Notification.objects.create(
+            booking=booking,
+            library_id=booking.library_id,
+            kind=Notification.Kind.CONFIRMATION,
+            channel=Notification.Channel.CALL,
+            state=state,
+            attempts=attempts,
+            about_starts_at=about or now + dt.timedelta(days=2),
+        )
+
+    message(ours, State.TO_CALL)
+    message(ours, State.TO_CALL)
+    message(ours, State.TO_CALL, about=now - dt.timedelta(days=1))  # a time already past
+    message(ours, State.CALLED)
+    message(ours, State.FAILED, attempts=MAX_ATTEMPTS)
+    message(ours, State.FAILED, attempts=1)  # still being retried
+    message(theirs, State.TO_CALL)  # another library's
+    client.force_login(member(liminka, "Coordinator"))
+
+    page = client.get("/en/admin/").content.decode()
+
+    assert "2 patrons to call about their times" in page
+    assert "1 message could not be sent" in page
+    assert "/en/admin/bookings/notification/?state__exact=to_call" in page
+    assert "2 asiakasta, joille pitää soittaa ajoista" in client.get("/admin/").content.decode()
+    calls = client.get("/en/admin/bookings/notification/?state__exact=to_call")
+    assert calls.status_code == 200 and len(calls.context["cl"].result_list) == 3
+
+
+def test_the_admin_front_page_says_nothing_when_no_call_waits(admin_client):
+    page = admin_client.get("/en/admin/").content.decode()
+
+    assert "staff-attention" not in page
