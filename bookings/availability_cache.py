@@ -15,9 +15,7 @@ last safety net, for edits that bypass the services (a guide renamed in the admi
 
 import datetime as dt
 import gzip
-import re
 import threading
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import groupby
@@ -25,8 +23,8 @@ from itertools import groupby
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import re_accepts_gzip  # GZipMiddleware's own test
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -34,6 +32,7 @@ from django.utils import formats, timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
+from . import cache_versions
 from .models import Library, Slot
 
 FRAGMENT_SECONDS = 10 * 60
@@ -80,38 +79,14 @@ def _version_key(library_id: int) -> str:
     return f"free-times:version:{library_id}"
 
 
-def _bump(library_ids: set[int]) -> None:
-    for library_id in library_ids:
-        try:
-            cache.incr(_version_key(library_id))
-        except ValueError:  # never read yet, or evicted: any fresh number will do
-            cache.add(_version_key(library_id), time.time_ns(), timeout=None)
-
-
 def free_times_changed(*library_ids: int) -> None:
-    """The free times of these libraries changed: the next page view renders them afresh.
-
-    Bumped at once and again after the commit: a page rendered in between, from what the
-    database showed before the commit, lands under a version no one reads any more.
-    """
+    """The free times of these libraries changed: the next page view renders them afresh."""
     ids = {library_id for library_id in library_ids if library_id is not None}
-    if not ids:
-        return
-    _bump(ids)
-    transaction.on_commit(lambda: _bump(ids))
+    cache_versions.bump(*(_version_key(library_id) for library_id in sorted(ids)))
 
 
 def library_version(library_id: int) -> int:
-    """The library's version; a fresh one (the clock in nanoseconds) if the cache has none.
-
-    Never restarts from a small number after an eviction, so an old list cannot come back.
-    """
-    key = _version_key(library_id)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key)
-    return version
+    return cache_versions.current(_version_key(library_id))
 
 
 @dataclass(frozen=True)
@@ -234,7 +209,6 @@ def _until(valid_until: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
 # a megabyte pushed through the template engine's joins and the response's encoding would cost
 # more than everything else on the page.
 PLACE = "<!-- free times -->"
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def _render_page(request: HttpRequest, library: Library, html: bytes) -> HttpResponse:
@@ -269,7 +243,7 @@ class _Page:
 
 
 def _serve(request: HttpRequest, page: _Page) -> HttpResponse:
-    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(page.gzipped)
         response["Content-Encoding"] = "gzip"
     else:

@@ -26,6 +26,7 @@ def _library_list_context() -> dict:
     return {
         "libraries": Library.objects.filter(is_active=True),
         "libraries_version": library_list_cache.libraries_version(),
+        "fragment_seconds": library_list_cache.FRAGMENT_SECONDS,
         "free_times_prefix": _free_times_prefix(),
     }
 
@@ -35,8 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def choose_library(request: HttpRequest) -> HttpResponse:
-    active = Library.objects.filter(is_active=True)
-    if len(slugs := list(active.values_list("slug", flat=True)[:2])) == 1:
+    # Two slugs are enough to know whether there is anything to choose.
+    slugs = list(Library.objects.filter(is_active=True).values_list("slug", flat=True)[:2])
+    if len(slugs) == 1:
         return redirect("bookings:free_times", slug=slugs[0])
     return render(request, "bookings/choose_library.html", _library_list_context())
 
