@@ -508,7 +508,7 @@ class WaitingListEntryAdmin(LibraryScopedAdmin):
 class NotificationAdmin(LibraryScopedAdmin):
     """The staff call list: messages past the text-message cap, and failed ones."""
 
-    library_lookups = ("booking__library", "waiting_entry__library")
+    # Each message carries its booking's or entry's library: the default lookup, no OR of joins.
 
     list_display = ["created_at", "kind", "channel", "state", "patron", "phone", "about_starts_at"]
     list_filter = ["state", "kind", "channel"]

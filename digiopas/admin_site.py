@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.admin.sites import AdminSite
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
@@ -62,8 +63,7 @@ class StaffAdminSite(OTPAdminSite):
 
 def _staff_attention(request) -> dict[str, int] | None:
     """What the call list holds for this staff member's libraries, shown on the front page."""
-    from django.utils import timezone
-
+    # Imported here: this module is loaded with the admin app, before the models are ready.
     from bookings.access import visible_library_ids
     from bookings.notifications import staff_attention
 
