@@ -4,8 +4,8 @@
 -- and wrote BENCH_BOOK_DATA, a Lua file returning {paths, headers, body, phone_base}. Each
 -- request books the next free time (threads take turns through the list, so no time is asked
 -- for twice) for a patron with a phone number of their own (the limit of upcoming bookings per
--- phone would refuse a fourth). Every status is counted: a success is the redirect (302) to the
--- patron's private page.
+-- phone would refuse a fourth). Every answer is counted: a success is the confirmation page
+-- (200 with the private link the page puts in the address bar); anything else is an error.
 
 local data = dofile(os.getenv("BENCH_BOOK_DATA"))
 local threads = {}
@@ -34,7 +34,11 @@ function request()
 end
 
 function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
+  local outcome = tostring(status)
+  if status == 200 and string.find(body, "data-address=", 1, true) then
+    outcome = "booked"
+  end
+  statuses[outcome] = (statuses[outcome] or 0) + 1
 end
 
 function done(summary, latency, requests)
@@ -46,7 +50,7 @@ function done(summary, latency, requests)
   end
   io.write("STATUSES")
   for status, count in pairs(total) do
-    io.write(string.format(" %d=%d", status, count))
+    io.write(string.format(" %s=%d", status, count))
   end
   io.write("\n")
 end

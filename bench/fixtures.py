@@ -183,8 +183,8 @@ def post_queries(slot: Slot) -> int:
     }
     with CaptureQueriesContext(connection) as queries:
         response = visitor.post(path, data)
-    if response.status_code != 302:
-        raise SystemExit(f"booking POST answered {response.status_code}, not 302")
+    if response.status_code != 200 or b"data-address=" not in response.content:
+        raise SystemExit(f"booking POST answered {response.status_code}, not the confirmation")
     return len(queries)
 
 

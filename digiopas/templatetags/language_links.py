@@ -17,7 +17,9 @@ def language_links(context) -> list[dict]:
     """
     request = context.get("request")
     current = translation.get_language()
-    here = request.get_full_path() if request is not None else ""
+    # `page_path`: the address a page stands for when it is not the one it was sent to (the
+    # booking confirmation, the answer to the form's POST, stands for the private link).
+    here = context.get("page_path") or (request.get_full_path() if request is not None else "")
     links = []
     for code, _name in settings.LANGUAGES:
         url = translate_url(here, code) if here else ""

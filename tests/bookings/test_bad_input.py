@@ -91,7 +91,7 @@ def test_the_booking_form_survives_anything(client, world, data):
     response = client.post(f"/en/libraries/{library.slug}/book/{slot.pk}/", data)
 
     assert response.status_code in (200, 302, 409, 429)
-    if response.status_code != 302:
+    if b"data-address=" not in response.content:  # any answer but the confirmation
         assert row_counts() == before
 
 

@@ -1,6 +1,8 @@
 """A patron books, changes and cancels a time with the keyboard alone (Tab, Enter and Space, and
 typing into the fields), in Finnish, Swedish and English."""
 
+import re
+
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
@@ -50,6 +52,13 @@ def test_a_patron_books_changes_and_cancels_a_time_by_keyboard_alone(page: Page,
     booking = Booking.objects.get(patron_name="Kaisa Näppäimistö")
     assert booking.language == language
     assert booking.slots.get() == site.free_slot
+    # The confirmation answered the form itself; the address bar shows the private link, and
+    # reloading reads the booking again rather than sending the form a second time.
+    expect(page).to_have_url(re.compile(rf"/booking/{booking.token}/\?new=1$"))
+    reloaded = page.reload()
+    assert reloaded.request.method == "GET" and reloaded.status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Your guidance time is booked"))
+    assert Booking.objects.filter(patron_name="Kaisa Näppäimistö").count() == 1
 
     activate(page, page.locator(".private-link a"))
     assert "new=1" not in page.url

@@ -36,6 +36,7 @@ RACERS = 64
 PASSWORD = "reliability-staff-password-7"
 TAKEN_PAGE = "That time was just taken"  # the slot_taken page patrons get (status 409)
 TAKEN_MESSAGE = "just taken"  # the message on the page a moved or desk booking returns to
+BOOKED_PAGE = "Your guidance time is booked"  # the confirmation, the booking form's answer
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STARTED_INPUT = re.compile(r'name="started" value="([^"]+)"')
 _addresses = itertools.count(1)
@@ -193,7 +194,7 @@ def patron_books(tally: Tally, person: Person, path: str, data: dict) -> Callabl
         response = person.post(path, data)
         if response.status_code >= 500:
             tally.add("5xx", f"{response.status_code} {path}")
-        elif response.status_code == 302 and "/booking/" in response.headers["location"]:
+        elif response.status_code == 200 and BOOKED_PAGE in response.text:
             tally.add("win")
         elif response.status_code == 409 and TAKEN_PAGE in response.text:
             tally.add("friendly")
