@@ -164,6 +164,17 @@ def settle(url: str) -> None:
         time.sleep(0.05)
 
 
+def messages_drained(database: str) -> float:
+    """Seconds after the POST run until the worker had sent every message it queued."""
+    started = time.perf_counter()
+    waiting = "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status IN "
+    while psql(database, waiting + "('READY', 'RUNNING')") not in ("0", ""):
+        if time.perf_counter() - started > 300:
+            raise SystemExit("the message worker did not catch up in 5 minutes")
+        time.sleep(0.2)
+    return round(time.perf_counter() - started, 1)
+
+
 def parse_wrk(output: str) -> dict:
     def latency(percent: str) -> float:
         number, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
@@ -266,6 +277,17 @@ def measure(size: str, args, static_root: Path, work: Path) -> list[dict]:
     say(f"Timings: {timings.stdout.strip()}")
     subprocess.run(["redis-cli", "-u", REDIS, "FLUSHDB"], capture_output=True)
     server = Server(env, args.workers, work / f"gunicorn-{size}.log")
+    # The message worker runs beside gunicorn, as in production (docs/deploy.md): the messages
+    # of the bookings made are sent on this machine during the run, not left for later.
+    with open(work / f"worker-{size}.log", "w") as worker_log:
+        worker = subprocess.Popen(
+            [VENV / "python", "manage.py", "db_worker", "--no-startup-delay"],
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=worker_log,
+            stderr=subprocess.STDOUT,
+        )
     rows = []
     try:
         seconds, connections = args.duration, args.connections
@@ -310,6 +332,7 @@ def measure(size: str, args, static_root: Path, work: Path) -> list[dict]:
             [VENV / "python", "-m", "bench.fixtures", "verify", since], env, capture_output=True
         )
         check = json.loads(checked.stdout.strip().splitlines()[-1])
+        check["messages_sent_after"] = messages_drained(database)
         statuses = posted.get("statuses", {})
         posted["errors"] += sum(int(n) for status, n in statuses.items() if status != "booked")
         rows.append(
@@ -324,6 +347,8 @@ def measure(size: str, args, static_root: Path, work: Path) -> list[dict]:
         say(f"  booking POST: {posted['rps']:.0f}/s, statuses {statuses}, check {check}")
     finally:
         server.stop()
+        worker.terminate()
+        worker.wait(timeout=30)
     return rows
 
 
@@ -347,7 +372,8 @@ def table(size: str, rows: list[dict]) -> str:
         lines[-1] += (
             f" Booking POST: {post['made']} bookings made, {post['confirmed']} confirmations seen "
             f"by wrk, {post['wrong_size']} with other than one slot, {post['overlapping']} "
-            "overlapping."
+            f"overlapping; {post['messages']} messages queued, all sent by the worker "
+            f"{post['messages_sent_after']} s after the run."
         )
     return "\n".join(lines)
 

@@ -16,6 +16,8 @@ os.environ.setdefault("CONN_MAX_AGE", "600")
 os.environ.setdefault("FORM_MIN_FILL_SECONDS", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("STAFF_OTP_REQUIRED", "false")
+# As docs/deploy.md: messages go out from the worker bench/run.py starts beside gunicorn.
+os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 
 from digiopas.settings import *  # noqa: F403
 from digiopas.settings import RATE_LIMITS

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks_db",  # the tasks table `db_worker` sends messages from (TASKS_BACKEND)
     "digiopas",
     "bookings",
     "principles",
