@@ -19,6 +19,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from html import unescape
 from html.parser import HTMLParser
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
@@ -101,9 +102,13 @@ def pages_to_audit(base: str) -> dict[str, str]:
     request = urllib.request.Request(
         first, data=urllib.parse.urlencode(data).encode(), headers={"Referer": first}
     )
-    confirmation = opener.open(request).geturl()
-    if "/booking/" not in confirmation:
-        raise SystemExit(f"Booking through the form failed; it ended at {confirmation}")
+    # The answer is the confirmation itself; its script puts this private link in the address
+    # bar, and the page read from there (a reload) is what Lighthouse audits.
+    answer = opener.open(request).read().decode()
+    address = re.search(r'data-address="(/booking/[^"]+)"', answer)
+    if address is None:
+        raise SystemExit(f"Booking through the form failed; the answer was:\n{answer[:2000]}")
+    confirmation = base + unescape(address[1])
     return {
         "landing page": f"{base}/",
         "free times": free_times,
