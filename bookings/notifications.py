@@ -71,6 +71,16 @@ def _patron_channel(booking: Booking | WaitingListEntry, *, now: dt.datetime) ->
     return Notification.Channel.CALL, State.TO_CALL
 
 
+def send_after_commit(notification_id: int) -> None:
+    """Hand the message to the task backend once the change it is about is committed.
+
+    Robust: the booking stands whatever happens here, so a queue (or, with the immediate
+    backend, a database) that fails now must not turn the patron's confirmation into an error
+    page. The error is logged; the message stays pending and `send_reminders` queues it again.
+    """
+    transaction.on_commit(lambda: deliver.enqueue(notification_id), robust=True)
+
+
 def notify_patron(booking: Booking, kind: str, *, now: dt.datetime) -> Notification:
     channel, state = _patron_channel(booking, now=now)
     notification = Notification.objects.create(
@@ -83,7 +93,7 @@ def notify_patron(booking: Booking, kind: str, *, now: dt.datetime) -> Notificat
         created_at=now,
     )
     if state == State.PENDING:
-        transaction.on_commit(lambda: deliver.enqueue(notification.pk))
+        send_after_commit(notification.pk)
     return notification
 
 
@@ -99,7 +109,7 @@ def notify_guide(booking: Booking, *, now: dt.datetime) -> Notification | None:
         about_starts_at=booking.starts_at,
         created_at=now,
     )
-    transaction.on_commit(lambda: deliver.enqueue(notification.pk))
+    send_after_commit(notification.pk)
     return notification
 
 
@@ -212,7 +222,7 @@ def notify_waiting_entry(entry: WaitingListEntry, *, now: dt.datetime) -> Notifi
         created_at=now,
     )
     if state == State.PENDING:
-        transaction.on_commit(lambda: deliver.enqueue(notification.pk))
+        send_after_commit(notification.pk)
     return notification
 
 

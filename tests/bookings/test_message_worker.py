@@ -5,10 +5,13 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from bookings.models import Booking, Notification
+from bookings.notifications import reminders_send
 from tests.bookings.test_public_booking_flow import booking_data
 from tests.factories import make_slot
 
@@ -78,3 +81,27 @@ def test_a_gateway_that_is_down_leaves_the_message_for_the_next_retry(
     assert notification.state == Notification.State.FAILED
     assert "Could not reach" in notification.error
     assert Booking.objects.get().status == Booking.Status.BOOKED
+
+
+def test_a_queue_that_fails_after_the_commit_still_shows_the_booking_and_the_retry_sends_it(
+    client, monkeypatch, worker_backend, bookable, caplog
+):
+    def queue_down(*args, **kwargs):
+        raise OperationalError("the task queue is unreachable")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(DatabaseBackend, "enqueue", queue_down)
+        response = book(client, bookable)
+
+    # Committed before the queue failed: the patron sees the booking, not an error page.
+    assert "Your guidance time is booked" in response.content.decode()
+    assert "the task queue is unreachable" in caplog.text
+    notification = Notification.objects.get()
+    assert notification.state == Notification.State.PENDING
+    assert DBTaskResult.objects.count() == 0
+
+    assert reminders_send(now=timezone.now()) == 1  # the cron's retry queues it again
+    run_worker()
+
+    notification.refresh_from_db()
+    assert notification.state == Notification.State.SENT
