@@ -85,7 +85,7 @@ def free_times_changed(*library_ids: int) -> None:
     cache_versions.bump(*(_version_key(library_id) for library_id in sorted(ids)))
 
 
-def library_version(library_id: int) -> int:
+def library_version(library_id: int) -> int | None:
     return cache_versions.current(_version_key(library_id))
 
 
@@ -238,7 +238,7 @@ class _Page:
     body: bytes
     gzipped: bytes
     library_id: int
-    version: int  # the library's version it was rendered at
+    version: int | None  # the library's version it was rendered at
     valid_until: dt.datetime
 
 
@@ -266,7 +266,9 @@ def _cached_page(key: str, *, now: dt.datetime) -> _Page | None:
             _local.set(key, page)
     if page is None or now >= page.valid_until:
         return None
-    return page if library_version(page.library_id) == page.version else None
+    version = library_version(page.library_id)
+    # None: the shared cache is unreachable, and with it the news of any change since.
+    return page if version is not None and version == page.version else None
 
 
 def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) -> HttpResponse:
@@ -288,6 +290,7 @@ def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) ->
         body = _render_page(request, library, html).content
         gzipped = gzip.compress(body, compresslevel=6, mtime=0)
         page = _Page(body, gzipped, library.pk, version, _until(valid_until, now=now))
-        cache.set(key, page, timeout=FRAGMENT_SECONDS)
-        _local.set(key, page)
+        if version is not None:  # else nothing could tell this copy is stale: keep none
+            cache.set(key, page, timeout=FRAGMENT_SECONDS)
+            _local.set(key, page)
     return _serve(request, page)

@@ -28,10 +28,11 @@ def bump(*keys: str) -> None:
     transaction.on_commit(lambda: _bump(keys))
 
 
-def current(key: str) -> int:
+def current(key: str) -> int | None:
     """The version under `key`; a fresh one (the clock in nanoseconds) if the cache has none.
 
     Never restarts from a small number after an eviction, so an old rendering cannot return.
+    None while the shared cache is unreachable (digiopas/cache.py): then nothing is versioned.
     """
     version = cache.get(key)
     if version is None:

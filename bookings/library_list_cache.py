@@ -21,7 +21,7 @@ def libraries_changed() -> None:
     cache_versions.bump(VERSION_KEY)
 
 
-def libraries_version() -> int:
+def libraries_version() -> int | None:
     return cache_versions.current(VERSION_KEY)
 
 

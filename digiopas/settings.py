@@ -182,6 +182,18 @@ SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 # One cache for all app servers in production (rate limits must be counted together):
 # CACHE_URL=redis://127.0.0.1:6379/1. Local memory suits the single-process local run.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis unreachable: pages and bookings go on without the cache (digiopas/cache.py), and a
+    # Redis that does not answer is given up after REDIS_TIMEOUT seconds instead of hanging.
+    redis_timeout = env.float("REDIS_TIMEOUT", default=0.5)
+    CACHES["default"]["BACKEND"] = "digiopas.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", redis_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", redis_timeout)
+# With the cache unreachable, rate limits cannot be counted: let requests through (logged)
+# rather than refuse every booking. The bot trap and the per-patron limit of upcoming bookings
+# (in the database) still hold.
+RATELIMIT_FAIL_OPEN = True
 # How many proxies (load balancers) in front of the app append to X-Forwarded-For; 0 = none,
 # so a client cannot fake its address by sending the header itself.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
