@@ -185,11 +185,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Redis unreachable: pages and bookings go on without the cache (digiopas/cache.py), and a
     # Redis that does not answer is given up after REDIS_TIMEOUT seconds instead of hanging.
-    redis_timeout = env.float("REDIS_TIMEOUT", default=0.5)
+    _redis_timeout = env.float("REDIS_TIMEOUT", default=0.5)
     CACHES["default"]["BACKEND"] = "digiopas.cache.ResilientRedisCache"
     CACHES["default"].setdefault("OPTIONS", {})
-    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", redis_timeout)
-    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", redis_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", _redis_timeout)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", _redis_timeout)
 # With the cache unreachable, rate limits cannot be counted: let requests through (logged)
 # rather than refuse every booking. The bot trap and the per-patron limit of upcoming bookings
 # (in the database) still hold.

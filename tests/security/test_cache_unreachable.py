@@ -11,6 +11,7 @@ from bookings.abuse import over_limit
 from bookings.models import Booking
 from tests.bookings.test_public_booking_flow import booking_data
 from tests.factories import make_slot
+from tests.security.conftest import production_env, run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +78,22 @@ def test_with_redis_up_the_cache_works_as_django_s_own(settings):
     assert cache.delete("page") is True
     assert cache.get("page", "gone") == "gone"
     cache.clear()
+
+
+def test_a_redis_cache_url_gets_the_resilient_backend_and_a_timeout():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "c = s.CACHES['default']; o = c['OPTIONS']; "
+        "print(c['BACKEND'], o['socket_connect_timeout'], o['socket_timeout'], "
+        "s.RATELIMIT_FAIL_OPEN)"
+    )
+    env = production_env(
+        DJANGO_SETTINGS_MODULE="digiopas.settings",
+        CACHE_URL="redis://redis.internal:6379/1",
+        REDIS_TIMEOUT="0.3",
+    )
+
+    result = run_python("-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [RESILIENT, "0.3", "0.3", "True"]
