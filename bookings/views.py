@@ -92,10 +92,8 @@ def _confirmation(request: HttpRequest, booking: Booking, now) -> HttpResponse:
     form sent again finds its own booking (`_sent_before`) and books nothing twice.
     """
     prefetch_related_objects([booking], "topics")  # listed twice on the page: one query
-    context = _manage_context(booking, now)
-    context["just_booked"] = True
-    context["page_path"] = booking_url(booking) + "?new=1"
-    context["private_link"] = request.build_absolute_uri(booking_url(booking))
+    context = _booking_page_context(request, booking, now, just_booked=True)
+    context["page_path"] = just_booked_url(booking)  # the address this page stands for
     response = render(request, "bookings/booking_detail.html", context)
     add_never_cache_headers(response)  # personal data, as on the private page itself
     return response
@@ -110,13 +108,14 @@ def _sent_before(request: HttpRequest) -> HttpResponse | None:
     secret = BookingForm.link_secret(request.POST) if request.method == "POST" else None
     if secret is None:
         return None
-    token = Booking.token_for(secret)
+    token_hash = Booking.hash_token(Booking.token_for(secret))
     try:
-        booking = Booking.objects.only("status").get(token_hash=Booking.hash_token(token))
+        booking = Booking.objects.only("status", "link_secret").get(token_hash=token_hash)
     except Booking.DoesNotExist:
         return None
-    suffix = "?new=1" if booking.status == Booking.Status.BOOKED else ""
-    return redirect(reverse("bookings:booking_detail", args=[token]) + suffix)
+    if booking.status == Booking.Status.BOOKED:
+        return redirect(just_booked_url(booking))
+    return redirect(booking_url(booking))
 
 
 def _slot_taken(request: HttpRequest, slot: Slot, now) -> HttpResponse:
@@ -137,20 +136,21 @@ def _booking_or_404(token: str) -> Booking:
         raise Http404 from None
 
 
-def _manage_context(booking: Booking, now) -> dict:
+def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_booked) -> dict:
     return {
         "booking": booking,
         "can_change": booking.can_be_changed_online(now),
         "resize": availability.resize_options(booking),
+        "just_booked": just_booked,
+        "private_link": request.build_absolute_uri(booking_url(booking)),
     }
 
 
 @abuse.limit_private_links
 def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
-    context = _manage_context(booking, timezone.now())
-    context["just_booked"] = request.GET.get("new") == "1"
-    context["private_link"] = request.build_absolute_uri(request.path)
+    just_booked = request.GET.get("new") == "1"
+    context = _booking_page_context(request, booking, timezone.now(), just_booked=just_booked)
     return render(request, "bookings/booking_detail.html", context)
 
 
@@ -252,3 +252,8 @@ def booking_change_to(request: HttpRequest, token: str, slot_id: int) -> HttpRes
 
 def booking_url(booking: Booking) -> str:
     return reverse("bookings:booking_detail", args=[booking.token])
+
+
+def just_booked_url(booking: Booking) -> str:
+    """The private page greeting the patron for the booking just made."""
+    return booking_url(booking) + "?new=1"

@@ -14,6 +14,7 @@ from . import abuse, services, waiting_list
 from .forms import WaitingListForm
 from .models import Library, WaitingListEntry
 from .models.booking import hash_token
+from .views import just_booked_url
 
 
 def _entry_or_404(token: str) -> WaitingListEntry:
@@ -80,7 +81,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            return redirect(reverse("bookings:booking_detail", args=[booking.token]) + "?new=1")
+            return redirect(just_booked_url(booking))
     elif action == "pass":
         waiting_list.waiting_offer_pass(entry=entry, now=now)
         messages.info(request, _("We let that time go. You are still on the waiting list."))
