@@ -81,7 +81,8 @@ class BotTrapMixin(BootstrapForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["started"].initial = signing.dumps(time.time(), salt="form-started")
+        if not self.is_bound:  # a sent form shows its own values again, never the initial ones
+            self.fields["started"].initial = signing.dumps(time.time(), salt="form-started")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -209,9 +210,10 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
         self.fields["minutes"].initial = lengths[0] if lengths else None
         # The secret behind the private link of the booking this form makes, chosen now and
         # signed: the same form sent twice (a double click, or Back and Send) finds its booking.
-        self.fields["submission"].initial = signing.dumps(
-            secrets.token_hex(16), salt=SUBMISSION_SALT
-        )
+        if not self.is_bound:
+            self.fields["submission"].initial = signing.dumps(
+                secrets.token_hex(16), salt=SUBMISSION_SALT
+            )
 
     @staticmethod
     def link_secret(data) -> str | None:
