@@ -10,9 +10,10 @@ outage expire by their own timeouts (10 minutes), so a version bump lost in the 
 keep an old page for long.
 """
 
+import functools
 import logging
+from collections.abc import Callable
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -22,75 +23,42 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
-def _unreachable(operation: str, error: Exception) -> None:
-    logger.warning("Redis unreachable, cache %s skipped: %s", operation, error)
+def _or_else(name: str, unreachable: Callable) -> Callable:
+    """RedisCache's method `name`; with Redis unreachable, logged and `unreachable(...)` instead,
+    called with the same arguments."""
+    method = getattr(RedisCache, name)
+
+    @functools.wraps(method)
+    def resilient(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            logger.warning("Redis unreachable, cache %s skipped: %s", name, error)
+            return unreachable(*args, **kwargs)
+
+    return resilient
+
+
+def _missing(key, *args, **kwargs):
+    raise ValueError(f"Key '{key}' not found (Redis unreachable)")
+
+
+def _nothing(*args, **kwargs):
+    return None
+
+
+def _false(*args, **kwargs):
+    return False
 
 
 class ResilientRedisCache(RedisCache):
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as error:
-            _unreachable("get", error)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as error:
-            _unreachable("get_many", error)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as error:
-            _unreachable("has_key", error)
-            return False
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE as error:
-            _unreachable("set", error)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE as error:
-            _unreachable("set_many", error)
-            return list(data)  # the keys that were not stored
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE as error:
-            _unreachable("add", error)
-            return False
-
-    def incr(self, key, delta=1, version=None):
-        try:
-            return super().incr(key, delta, version)
-        except UNREACHABLE as error:
-            _unreachable("incr", error)
-            raise ValueError(f"Key '{key}' not found (Redis unreachable)") from error
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE as error:
-            _unreachable("touch", error)
-            return False
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as error:
-            _unreachable("delete", error)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except UNREACHABLE as error:
-            _unreachable("delete_many", error)
+    get = _or_else("get", lambda key, default=None, version=None: default)
+    get_many = _or_else("get_many", lambda *args, **kwargs: {})
+    has_key = _or_else("has_key", _false)
+    set = _or_else("set", _nothing)
+    set_many = _or_else("set_many", lambda data, *args, **kwargs: list(data))  # none stored
+    add = _or_else("add", _false)
+    incr = _or_else("incr", _missing)
+    touch = _or_else("touch", _false)
+    delete = _or_else("delete", _false)
+    delete_many = _or_else("delete_many", _nothing)
