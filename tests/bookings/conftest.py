@@ -1,10 +1,11 @@
 """Fixtures for the bookings tests: a fake text-message gateway run in this process."""
 
 import http.server
-import socket
 import threading
 
 import pytest
+
+from tests.ports import free_port
 
 
 class FakeGateway(http.server.ThreadingHTTPServer):
@@ -59,7 +60,4 @@ def gateway(settings):
 @pytest.fixture
 def closed_port_url():
     """An address on this machine where nothing listens: the port was free a moment ago."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/sms"
+    return f"http://127.0.0.1:{free_port()}/sms"

@@ -1,7 +1,6 @@
 """Two real app servers (gunicorn, 4 workers each) on the test's PostgreSQL database."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,8 @@ import httpx
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from tests.ports import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 WORKERS_PER_SERVER = 4
@@ -29,12 +30,6 @@ def _postgres_only(django_db_setup, django_db_blocker):
             "DATABASE_URL=postgres://postgres@127.0.0.1:5432/digiopas_reliability",
             pytrace=False,
         )
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def database_url() -> str:

@@ -1,7 +1,6 @@
 """With Redis unreachable, patrons can still see free times and book (digiopas/cache.py)."""
 
 import datetime as dt
-import socket
 
 import pytest
 from django.core.cache import caches
@@ -11,6 +10,7 @@ from bookings.abuse import over_limit
 from bookings.models import Booking
 from tests.bookings.test_public_booking_flow import booking_data
 from tests.factories import make_slot
+from tests.ports import free_port
 from tests.security.conftest import production_env, run_python
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +26,7 @@ def redis_cache(location: str) -> dict:
 @pytest.fixture
 def redis_down(settings):
     """A Redis address on this machine where nothing listens (the port was free a moment ago)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.CACHES = redis_cache(f"redis://127.0.0.1:{port}/0")
+    settings.CACHES = redis_cache(f"redis://127.0.0.1:{free_port()}/0")
 
 
 def test_free_times_and_a_booking_go_on_without_the_cache(

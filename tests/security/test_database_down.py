@@ -5,10 +5,10 @@ PostgreSQL address nobody listens on, or an SQLite file in a directory that does
 """
 
 import json
-import socket
 
 import pytest
 
+from tests.ports import free_port
 from tests.security.conftest import production_env, run_python
 
 PROBE = """
@@ -24,16 +24,10 @@ print(json.dumps(answers))
 """
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize(
     "database_url",
     [
-        pytest.param(lambda: f"postgres://postgres@127.0.0.1:{closed_port()}/x", id="postgres"),
+        pytest.param(lambda: f"postgres://postgres@127.0.0.1:{free_port()}/x", id="postgres"),
         pytest.param(lambda: "sqlite:////no/such/directory/db.sqlite3", id="sqlite"),
     ],
 )
