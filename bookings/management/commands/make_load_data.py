@@ -48,8 +48,7 @@ class Command(BaseCommand):
             f"{report.slots:,} slots from {report.first_on} to {report.last_on}, "
             f"{report.bookings:,} bookings ({report.booked_past_share:.1%} of "
             f"{report.past_slots:,} past slots booked), {report.notifications:,} messages sent; "
-            f"busiest library: "
-            f"{report.busiest_library}."
+            f"busiest library: {report.busiest_library}."
         )
         self.stdout.write(
             f"Took {seconds:.0f} s; the database is now {database_size() / 2**20:,.0f} MB."
