@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from .forms import normalise_phone
 from .models import (
     AccessLogEntry,
     Booking,
+    BookingTopic,
     Closure,
     DeviceType,
     Guide,
@@ -117,6 +118,12 @@ class GuideAdmin(LibraryScopedAdmin):
         return super().get_queryset(request).select_related("user").prefetch_related("libraries")
 
     def save_related(self, request, form, formsets, change) -> None:
+        # The form offers only the user's own libraries; the guide's others are not theirs to
+        # remove, so they are kept whatever the form sent.
+        if change and not request.user.is_superuser:
+            visible = visible_libraries(request.user)
+            unseen = form.instance.libraries.exclude(pk__in=visible.values("pk"))
+            form.cleaned_data["libraries"] = [*form.cleaned_data["libraries"], *unseen]
         super().save_related(request, form, formsets, change)
         # The guide's name, and whether they take bookings, show on the free-times pages.
         free_times_changed(*form.instance.libraries.values_list("pk", flat=True))
@@ -185,10 +192,10 @@ class ClosureAdmin(LibraryScopedAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         # Free slots go at once; booked ones wait for staff to confirm on the next page.
-        request._closure_affected = services.closure_apply(closure=obj)
+        services.closure_apply(closure=obj)
 
     def _after_save(self, request, obj, default):
-        if getattr(request, "_closure_affected", None):
+        if services.closure_bookings(closure=obj).exists():
             return redirect("staff:closure_affected", closure_id=obj.pk)
         return default
 
@@ -199,18 +206,55 @@ class ClosureAdmin(LibraryScopedAdmin):
         return self._after_save(request, obj, super().response_change(request, obj))
 
 
+class ArchivedNotDeletedAdmin(admin.ModelAdmin):
+    """Choices past bookings point at: one in use cannot be deleted, only stop being offered.
+
+    The database refuses the deletion (PROTECT); the admin's confirmation page says why, in a
+    line per choice instead of a line per booking.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            used = self.bookings_using(objs)
+            protected = [
+                ngettext(
+                    "%(name)s: %(count)d booking has it. Untick “offered” to stop offering it.",
+                    "%(name)s: %(count)d bookings have it. Untick “offered” to stop offering it.",
+                    used[obj.pk],
+                )
+                % {"name": obj, "count": used[obj.pk]}
+                for obj in objs
+                if used.get(obj.pk)
+            ]
+        return deleted, model_count, perms_needed, protected
+
+    def bookings_using(self, objs) -> dict[int, int]:
+        raise NotImplementedError
+
+
 @admin.register(DeviceType)
-class DeviceTypeAdmin(admin.ModelAdmin):
-    list_display = ["name", "position"]
-    list_editable = ["position"]
+class DeviceTypeAdmin(ArchivedNotDeletedAdmin):
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["name"]
+
+    def bookings_using(self, objs) -> dict[int, int]:
+        used = Booking.objects.filter(device__in=objs).values("device").annotate(n=Count("pk"))
+        return {row["device"]: row["n"] for row in used}
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "bring_note", "position"]
-    list_editable = ["position"]
+class TopicAdmin(ArchivedNotDeletedAdmin):
+    list_display = ["name", "bring_note", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["name"]
+
+    def bookings_using(self, objs) -> dict[int, int]:
+        used = BookingTopic.objects.filter(topic__in=objs).values("topic").annotate(n=Count("pk"))
+        return {row["topic"]: row["n"] for row in used}
 
 
 class BookedFilter(admin.SimpleListFilter):
@@ -308,9 +352,30 @@ class NotificationInline(admin.TabularInline):
         return False
 
 
+class BookingTopicInline(admin.TabularInline):
+    """A booking's topics; the links follow the booking's own rights, not a model of their own."""
+
+    model = BookingTopic
+    extra = 0
+    verbose_name = _("topic")
+    verbose_name_plural = _("topics")
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("bookings.view_booking")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("bookings.change_booking")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("bookings.change_booking")
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("bookings.change_booking")
+
+
 @admin.register(Booking)
 class BookingAdmin(LibraryScopedAdmin):
-    inlines = [NotificationInline]
+    inlines = [BookingTopicInline, NotificationInline]
     list_display = [
         "local_start",
         "patron_name",
@@ -327,7 +392,6 @@ class BookingAdmin(LibraryScopedAdmin):
     search_fields = ["patron_name", "phone", "email"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["library", "guide"]
-    filter_horizontal = ["topics"]
     # Status changes free or keep slots, so they go through services, not a bare field edit.
     readonly_fields = [
         "starts_at",
@@ -345,7 +409,7 @@ class BookingAdmin(LibraryScopedAdmin):
             {"fields": ["starts_at", "ends_at", "library", "guide", "status", "staff_actions"]},
         ),
         (_("Patron"), {"fields": ["patron_name", "phone", "email", "language"]}),
-        (_("Need"), {"fields": ["device", "topics", "need", "channel"]}),
+        (_("Need"), {"fields": ["device", "need", "channel"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]
 
@@ -354,6 +418,26 @@ class BookingAdmin(LibraryScopedAdmin):
     # Bookings are made through the booking flow, which takes the slots; not from a blank form.
     def has_add_permission(self, request) -> bool:
         return False
+
+    # Bookings end by cancelling (the patron is told, the slots freed) or erasing, never by
+    # deleting: without delete permission there is no delete button and no bulk delete action.
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if getattr(response, "context_data", {}).get("cl") is not None:
+            filtered = request.GET.get("library__id__exact", "")
+            privacy.access_record(
+                user=request.user,
+                place=AccessLogEntry.Place.ADMIN_BOOKING_LIST,
+                library=visible_libraries(request.user).filter(pk=filtered).first()
+                if filtered.isdigit()
+                else None,
+                detail=request.GET.urlencode(),
+                now=timezone.now(),
+            )
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         booking = self.get_object(request, object_id)
@@ -475,6 +559,10 @@ class WaitingListEntryAdmin(LibraryScopedAdmin):
     search_fields = ["patron_name", "phone", "email"]
     readonly_fields = ["status", "offered_slot", "offer_expires_at", "booking", "created_at"]
     actions = ["remove_from_list"]
+
+    # Entries end by removing (an offered time goes to the next in line) or erasing.
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.display(description=_("days that suit"))
     def days(self, entry: WaitingListEntry) -> str:

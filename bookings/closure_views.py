@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import privacy, services
 from .access import visible_libraries
-from .models import Closure
+from .models import AccessLogEntry, Closure
 
 
 @staff_member_required
@@ -24,24 +24,39 @@ def closure_affected(request: HttpRequest, closure_id: int) -> HttpResponse:
         library__in=visible_libraries(request.user),
     )
     if request.method == "POST":
-        chosen = [int(pk) for pk in request.POST.getlist("booking") if pk.isdigit()]
-        cancelled = services.closure_cancel_bookings(
-            closure=closure, booking_ids=chosen, now=timezone.now()
-        )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d booking cancelled; the patron is told.",
-                "%(count)d bookings cancelled; the patrons are told.",
-                len(cancelled),
-            )
-            % {"count": len(cancelled)},
-        )
-        return redirect("staff:closure_affected", closure_id=closure.pk)
-    affected = services.closure_apply(closure=closure)
+        return _cancel_chosen(request, closure)
+    # A read: the closure was applied (its free slots removed) when it was saved.
+    affected = list(services.closure_bookings(closure=closure))
+    # Patrons cancelled for this closure who have only a phone: staff still call them.
+    cancelled = closure.cancelled_bookings.filter(email="").exclude(phone="")
+    privacy.access_record(
+        user=request.user,
+        place=AccessLogEntry.Place.CLOSURE,
+        library=closure.library,
+        detail=str(closure),
+        now=timezone.now(),
+    )
     context = {
         "closure": closure,
         "affected": affected,
-        "call_list": [b for b in affected if not b.email],
+        "call_list": [b for b in affected if not b.email]
+        + list(cancelled.select_related("guide").order_by("starts_at")),
     }
     return render(request, "staff/closure_affected.html", context)
+
+
+def _cancel_chosen(request: HttpRequest, closure: Closure) -> HttpResponse:
+    chosen = [int(pk) for pk in request.POST.getlist("booking") if pk.isdigit()]
+    cancelled = services.closure_cancel_bookings(
+        closure=closure, booking_ids=chosen, now=timezone.now()
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d booking cancelled; the patron is told.",
+            "%(count)d bookings cancelled; the patrons are told.",
+            len(cancelled),
+        )
+        % {"count": len(cancelled)},
+    )
+    return redirect("staff:closure_affected", closure_id=closure.pk)

@@ -184,13 +184,13 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
     )
     device = ChoiceOfRow(
         label=_("Which device do you need help with?"),
-        queryset=DeviceType.objects.all(),
+        queryset=DeviceType.objects.filter(is_active=True),
         widget=forms.RadioSelect,
         empty_label=None,
     )
     topics = ChoiceOfRows(
         label=_("What is it about? (choose any that fit)"),
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -283,13 +283,13 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
 
     device = ChoiceOfRow(
         label=_("Device"),
-        queryset=DeviceType.objects.all(),
+        queryset=DeviceType.objects.filter(is_active=True),
         widget=forms.RadioSelect,
         empty_label=None,
     )
     topics = ChoiceOfRows(
         label=_("Topics"),
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.filter(is_active=True),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )

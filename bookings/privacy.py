@@ -11,7 +11,9 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .models import AccessLogEntry, Booking, Notification, WaitingListEntry
 
@@ -53,7 +55,7 @@ def booking_erase(*, booking: Booking, now: dt.datetime) -> Booking:
     return booking
 
 
-def waiting_entries_erase(entries: QuerySet[WaitingListEntry]) -> int:
+def waiting_entries_erase(entries: QuerySet[WaitingListEntry], *, now: dt.datetime) -> int:
     with transaction.atomic():
         ids = list(entries.values_list("pk", flat=True))
         WaitingListEntry.objects.filter(pk__in=ids).update(
@@ -62,6 +64,7 @@ def waiting_entries_erase(entries: QuerySet[WaitingListEntry]) -> int:
             email="",
             need="",
             status=WaitingListEntry.Status.REMOVED,
+            ended_at=Coalesce("ended_at", Value(now)),
         )
         _erase_history(WaitingListEntry, ids)
     return len(ids)
@@ -71,10 +74,11 @@ def personal_data_purge(*, now: dt.datetime) -> dict[str, int]:
     """The daily purge: what has passed its retention time goes. Safe to run again."""
     cutoff = now - dt.timedelta(days=settings.RETENTION_DAYS)
     bookings = bookings_erase(Booking.objects.filter(ends_at__lt=cutoff), now=now)
-    stale_entries = WaitingListEntry.objects.filter(created_at__lt=cutoff).filter(
+    # An entry still waiting or offered is kept however old: retention counts from its end.
+    stale_entries = WaitingListEntry.objects.filter(ended_at__lt=cutoff).filter(
         ~Q(patron_name=ERASED_NAME)
     )
-    entries = waiting_entries_erase(stale_entries)
+    entries = waiting_entries_erase(stale_entries, now=now)
     log_cutoff = now - dt.timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
     log_entries, _ = AccessLogEntry.objects.filter(at__lt=log_cutoff).delete()
     return {"bookings": bookings, "waiting_entries": entries, "access_log_entries": log_entries}
@@ -124,11 +128,19 @@ def access_record(
     detail: str = "",
     now: dt.datetime,
 ) -> AccessLogEntry:
-    return AccessLogEntry.objects.create(
+    """Log that `user` opened personal data. Opening the same page again the same day is the
+    same access: the database keeps the day's first entry (one query either way)."""
+    entry = AccessLogEntry(
         user=user,
         place=place,
         library=library or (booking.library if booking else None),
         booking=booking,
         detail=detail[:200],
         at=now,
+        on_day=timezone.localdate(now),
     )
+    if place in AccessLogEntry.LOGGED_EVERY_TIME:
+        entry.save()
+    else:
+        AccessLogEntry.objects.bulk_create([entry], ignore_conflicts=True)
+    return entry

@@ -121,5 +121,13 @@ def guide_week(request: HttpRequest, library_slug: str, guide_id: int) -> HttpRe
     if form.is_valid():
         monday: dt.date = form.cleaned_data["week"]
         grid = reads.guide_week(guide=guide, library=library, monday=monday, now=timezone.now())
+        # The week shows the patrons' names.
+        privacy.access_record(
+            user=request.user,
+            place=AccessLogEntry.Place.GUIDE_WEEK,
+            library=library,
+            detail=f"{guide.display_name} {monday.isoformat()}",
+            now=timezone.now(),
+        )
     context = {"form": form, "library": library, "guide": guide, "grid": grid}
     return render(request, "staff/guide_week.html", context)

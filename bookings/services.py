@@ -250,25 +250,34 @@ def booking_create(
     return booking
 
 
-def closure_apply(*, closure: Closure) -> list[Booking]:
-    """Remove the free slots a closure covers; return the active bookings it overlaps.
-
-    Booked slots are kept: staff decide what happens to those patrons.
-    """
+def _closure_slots(closure: Closure):
     start, end = day_bounds(closure.starts_on, closure.ends_on)
     covered = Slot.objects.filter(library=closure.library, starts_at__gte=start, starts_at__lt=end)
     if closure.guide_id:
         covered = covered.filter(guide_id=closure.guide_id)
-    covered.free().delete()
-    free_times_changed(closure.library_id)
-    return list(
+    return covered
+
+
+def closure_bookings(*, closure: Closure):
+    """The active bookings a closure overlaps, in time order (a read: changes nothing)."""
+    return (
         Booking.objects.filter(
-            pk__in=covered.exclude(booking__isnull=True).values("booking_id"),
+            pk__in=_closure_slots(closure).exclude(booking__isnull=True).values("booking_id"),
             status=Booking.Status.BOOKED,
         )
         .select_related("guide", "library")
         .order_by("starts_at")
     )
+
+
+def closure_apply(*, closure: Closure) -> list[Booking]:
+    """Remove the free slots a closure covers; return the active bookings it overlaps.
+
+    Booked slots are kept: staff decide what happens to those patrons.
+    """
+    _closure_slots(closure).free().delete()
+    free_times_changed(closure.library_id)
+    return list(closure_bookings(closure=closure))
 
 
 def _check_contact_limit(library, *, phone: str, email: str, now: dt.datetime) -> None:
@@ -415,9 +424,16 @@ def slots_remove_free(*, slots) -> int:
 def closure_cancel_bookings(
     *, closure: Closure, booking_ids: Iterable[int], now: dt.datetime
 ) -> list[Booking]:
-    """Cancel the chosen bookings a closure overlaps (staff confirmed); the patrons are told."""
+    """Cancel the chosen bookings a closure overlaps (staff confirmed); the patrons are told.
+
+    Each remembers the closure, whose page keeps listing the patrons staff should call.
+    """
     cancelled = []
     for booking in closure_apply(closure=closure):
         if booking.pk in set(booking_ids):
-            cancelled.append(booking_cancel(booking=booking, now=now, by_staff=True))
+            with transaction.atomic():
+                booking = booking_cancel(booking=booking, now=now, by_staff=True)
+                Booking.objects.filter(pk=booking.pk).update(cancelled_for_closure=closure)
+            booking.cancelled_for_closure = closure
+            cancelled.append(booking)
     return cancelled

@@ -145,8 +145,8 @@ def waiting_offer_accept(*, entry: WaitingListEntry, now: dt.datetime) -> Bookin
             now=now,
         )
         _release(entry)
-        entry.status, entry.booking = Status.BOOKED, booking
-        entry.save(update_fields=["status", "booking"])
+        entry.status, entry.booking, entry.ended_at = Status.BOOKED, booking, now
+        entry.save(update_fields=["status", "booking", "ended_at"])
     return booking
 
 
@@ -155,8 +155,8 @@ def waiting_entry_remove(*, entry: WaitingListEntry, now: dt.datetime) -> Waitin
         entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
         was_offered = entry.status == Status.OFFERED
         _release(entry)
-        entry.status = Status.REMOVED
-        entry.save(update_fields=["status"])
+        entry.status, entry.ended_at = Status.REMOVED, now
+        entry.save(update_fields=["status", "ended_at"])
         if was_offered:
             transaction.on_commit(lambda: waiting_list_offer(library=entry.library, now=now))
     return entry

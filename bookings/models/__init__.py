@@ -1,5 +1,5 @@
 from .access_log import AccessLogEntry
-from .booking import Booking
+from .booking import Booking, BookingTopic
 from .library import Closure, DeviceType, Guide, Library, Topic, Weekday, WeeklySchedule
 from .notification import Notification
 from .slot import Slot, SlotQuerySet
@@ -8,6 +8,7 @@ from .waiting_list import WaitingListEntry
 __all__ = [
     "AccessLogEntry",
     "Booking",
+    "BookingTopic",
     "Closure",
     "DeviceType",
     "Guide",

@@ -13,7 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .library import DeviceType, Guide, Library, Topic
+from .library import Closure, DeviceType, Guide, Library, Topic
 
 
 def private_token_for(link_secret: str) -> str:
@@ -63,7 +63,9 @@ class Booking(models.Model):
     device = models.ForeignKey(
         DeviceType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("device")
     )
-    topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
+    topics = models.ManyToManyField(
+        Topic, through="BookingTopic", blank=True, verbose_name=_("topics")
+    )
     need = models.TextField(_("what help is needed"), blank=True, max_length=2000)
     staff_notes = models.TextField(
         _("staff notes"),
@@ -85,6 +87,16 @@ class Booking(models.Model):
     # can still carry it.
     link_secret = models.CharField(max_length=32, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The closure staff cancelled it for: its page keeps the list of patrons to call.
+    cancelled_for_closure = models.ForeignKey(
+        Closure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="cancelled_bookings",
+        verbose_name=_("cancelled for the closure"),
+    )
     personal_data_erased_at = models.DateTimeField(
         _("personal data erased"), null=True, blank=True, editable=False
     )
@@ -144,3 +156,22 @@ class Booking(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.BOOKED
+
+
+class BookingTopic(models.Model):
+    """A topic of a booking. A topic past bookings used cannot be deleted (it would vanish from
+    them and from the statistics): it is archived instead. The table is the one the plain
+    many-to-many field made."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE)
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "bookings_booking_topics"
+        unique_together = [("booking", "topic")]
+        verbose_name = _("topic of a booking")
+        verbose_name_plural = _("topics of bookings")
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.booking.starts_at)
+        return f"{self.topic} · {local:%d.%m.%Y %H.%M}"

@@ -175,6 +175,10 @@ class Closure(models.Model):
 class DeviceType(models.Model):
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Past bookings point here: a type no longer offered is archived, never deleted.
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Untick to stop offering it on the forms.")
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -194,6 +198,10 @@ class Topic(models.Model):
         help_text=_("Told to the patron, e.g. “your banking codes”."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Past bookings and the statistics point here: a topic no longer offered is archived.
+    is_active = models.BooleanField(
+        _("offered"), default=True, help_text=_("Untick to stop offering it on the forms.")
+    )
 
     class Meta:
         ordering = ["position", "name"]

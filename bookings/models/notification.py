@@ -40,9 +40,10 @@ class Notification(models.Model):
         SKIPPED = "skipped", pgettext_lazy("notification state", "No longer needed")
 
     # About a booking, or (an offer) about a waiting-list entry: exactly one of the two.
+    # Messages are history: neither a booking nor an entry that has them can be deleted.
     booking = models.ForeignKey(
         Booking,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="notifications",
@@ -50,7 +51,7 @@ class Notification(models.Model):
     )
     waiting_entry = models.ForeignKey(
         "WaitingListEntry",
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="notifications",
@@ -59,7 +60,7 @@ class Notification(models.Model):
     # The library of the booking or entry, copied so that the month's text messages of one
     # library are counted from an index (the cap is checked on every booking).
     library = models.ForeignKey(
-        Library, on_delete=models.CASCADE, related_name="+", db_index=False, editable=False
+        Library, on_delete=models.PROTECT, related_name="+", db_index=False, editable=False
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -72,6 +73,9 @@ class Notification(models.Model):
     error = models.CharField(_("last error"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When a sender claimed it (`sending`): a claim older than CLAIM_STALE_AFTER is a sender
+    # that died midway, and the message may be claimed again.
+    claimed_at = models.DateTimeField(_("claimed for sending"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -55,9 +55,10 @@ class Slot(models.Model):
     )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
+    # A booking holding slots cannot be deleted: bookings end by cancelling or erasing only.
     booking = models.ForeignKey(
         "Booking",
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="slots",

@@ -30,7 +30,7 @@ class WaitingListEntry(models.Model):
         REMOVED = "removed", pgettext_lazy("waiting list", "Removed")
 
     library = models.ForeignKey(
-        Library, on_delete=models.CASCADE, related_name="waiting_list", verbose_name=_("library")
+        Library, on_delete=models.PROTECT, related_name="waiting_list", verbose_name=_("library")
     )
     patron_name = models.CharField(_("name"), max_length=200)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -63,11 +63,13 @@ class WaitingListEntry(models.Model):
     # Slots this patron let pass: never offered to them again.
     passed_slot_ids = models.JSONField(default=list, blank=True, editable=False)
     booking = models.ForeignKey(
-        Booking, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("booking")
+        Booking, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("booking")
     )
     link_secret = models.CharField(max_length=32, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("added"), default=timezone.now)
+    # When it was booked or removed: personal data is kept for RETENTION_DAYS from then.
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True, editable=False)
 
     objects = WaitingListQuerySet.as_manager()
 

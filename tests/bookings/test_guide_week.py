@@ -243,8 +243,9 @@ def test_the_week_needs_the_same_queries_however_busy(client, week, django_asser
     url = week_url(week.library, week.maria, week="2026-W52")
     # 1 session, 2 user, 3 the user's permissions, 4 their groups' permissions, 5 the library
     # (within the visible ones), 6 the guide (at that library), 7 the week's slots with their
-    # bookings, 8 the closures, 9 the guide's weekly schedules.
-    with django_assert_num_queries(9):
+    # bookings, 8 the closures, 9 the guide's weekly schedules, 10 the access-log row (who
+    # opened these patrons' names).
+    with django_assert_num_queries(10):
         client.get(url)
 
     for day in (23, 24, 25, 26):
@@ -253,7 +254,7 @@ def test_the_week_needs_the_same_queries_however_busy(client, week, django_asser
         )
         for slot in slots[::2]:
             make_booking(slot=slot, patron_name=f"Asiakas {slot.pk}", phone=f"+35840{slot.pk:05d}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert response.context["grid"].booked_count == 1 + 16

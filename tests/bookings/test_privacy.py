@@ -12,10 +12,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import AccessLogEntry, Booking
+from bookings.models import AccessLogEntry, Booking, WaitingListEntry
 from bookings.privacy import personal_data_purge
 from bookings.services import booking_cancel
-from tests.factories import make_booking, make_device, make_slot, make_topic
+from bookings.waiting_list import (
+    waiting_entry_create,
+    waiting_entry_remove,
+    waiting_list_offer,
+    waiting_offer_accept,
+)
+from tests.factories import make_booking, make_device, make_library, make_slot, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +156,63 @@ def test_old_access_log_entries_are_removed(now, admin_user, settings):
     personal_data_purge(now=now)
 
     assert AccessLogEntry.objects.count() == 1
+
+
+# The waiting list: retention counts from when an entry ends
+
+
+def waiting_entry(now, *, joined_days_ago: int) -> WaitingListEntry:
+    return waiting_entry_create(
+        library=make_library(),
+        patron_name="Odottava Olli",
+        phone="+358401234567",
+        now=now - dt.timedelta(days=joined_days_ago),
+    )
+
+
+def test_the_purge_keeps_waiting_list_entries_still_waiting_or_offered_however_old(now, settings):
+    settings.RETENTION_DAYS = 30
+    waiting = waiting_entry(now, joined_days_ago=100)
+    offered = waiting_entry(now, joined_days_ago=40)
+    WaitingListEntry.objects.filter(pk=offered.pk).update(
+        status=WaitingListEntry.Status.OFFERED, offer_expires_at=now + dt.timedelta(hours=1)
+    )
+
+    counts = personal_data_purge(now=now)
+
+    assert counts["waiting_entries"] == 0
+    assert set(WaitingListEntry.objects.values_list("patron_name", "status")) == {
+        ("Odottava Olli", "waiting"),
+        ("Odottava Olli", "offered"),
+    }
+    waiting.refresh_from_db()
+    assert waiting.ended_at is None
+
+
+def test_the_purge_erases_a_waiting_list_entry_retention_days_after_it_ended(now, settings):
+    settings.RETENTION_DAYS = 30
+    ended_long_ago = waiting_entry(now, joined_days_ago=100)
+    waiting_entry_remove(entry=ended_long_ago, now=now - dt.timedelta(days=31))
+    ended_lately = waiting_entry(now, joined_days_ago=100)
+    waiting_entry_remove(entry=ended_lately, now=now - dt.timedelta(days=10))
+
+    counts = personal_data_purge(now=now)
+
+    ended_long_ago.refresh_from_db()
+    ended_lately.refresh_from_db()
+    assert counts["waiting_entries"] == 1
+    assert (ended_long_ago.patron_name, ended_long_ago.phone) == ("–", "")
+    assert ended_lately.patron_name == "Odottava Olli"
+    assert ended_lately.ended_at == now - dt.timedelta(days=10)
+
+
+def test_an_entry_booked_from_the_waiting_list_ends_when_booked(now):
+    entry = waiting_entry(now, joined_days_ago=5)
+    slot = make_slot(library=entry.library, starts_at=now + dt.timedelta(days=2))
+    waiting_list_offer(library=entry.library, now=now)
+
+    waiting_offer_accept(entry=entry, now=now)
+
+    entry.refresh_from_db()
+    assert (entry.status, entry.ended_at) == ("booked", now)
+    assert entry.booking.slots.get() == slot

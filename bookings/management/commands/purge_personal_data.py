@@ -7,14 +7,15 @@ from bookings.privacy import personal_data_purge
 
 class Command(BaseCommand):
     help = (
-        "Erase patrons' personal data RETENTION_DAYS after their time (also from the admin "
-        "history) and old access-log entries. Safe to run daily from cron."
+        "Erase patrons' personal data RETENTION_DAYS after their time or after their "
+        "waiting-list entry ended (also from the admin history) and old access-log entries. "
+        "Safe to run daily from cron."
     )
 
     def handle(self, *args, **options) -> None:
         counts = personal_data_purge(now=timezone.now())
         self.stdout.write(
             f"Erased {counts['bookings']} bookings and {counts['waiting_entries']} waiting-list "
-            f"entries older than {settings.RETENTION_DAYS} days; removed "
+            f"entries that ended over {settings.RETENTION_DAYS} days ago; removed "
             f"{counts['access_log_entries']} old access-log entries."
         )
