@@ -3,6 +3,8 @@
 A `Notification` row is written in the same transaction as the change it is about, and sent
 after commit by a task. Sending claims the row first (`pending`/`failed` → `sending` in one
 UPDATE), so two workers or two overlapping reminder runs never send the same message twice.
+A claim carries its time: a sender that dies midway leaves a claim that goes stale, and the
+next `send_reminders` run claims the message again.
 """
 
 import datetime as dt
@@ -25,6 +27,9 @@ from .models import Booking, Notification, WaitingListEntry
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# A sender gives up on a mail server or gateway within seconds (EMAIL_TIMEOUT, the gateway's
+# timeout); a claim this old is a sender that died midway, and the message is sent again.
+CLAIM_STALE_AFTER = dt.timedelta(minutes=15)
 Kind = Notification.Kind
 State = Notification.State
 
@@ -47,18 +52,27 @@ def sms_sent_this_month(library_id: int, *, now: dt.datetime) -> int:
     ).count()
 
 
+def stale_claim(*, now: dt.datetime) -> Q:
+    """Messages whose sender claimed them long ago and never finished (or, claimed before
+    claims had a time, at an unknown moment)."""
+    return Q(state=State.SENDING) & (
+        Q(claimed_at__lt=now - CLAIM_STALE_AFTER) | Q(claimed_at__isnull=True)
+    )
+
+
 def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[str, int]:
     """Messages about times still ahead that staff must handle by phone (one query): those over
-    the text-message cap (the call list), and those that failed every attempt. For the admin's
-    front page; `library_ids` None means every library."""
+    the text-message cap (the call list), those that failed every attempt, and those stuck
+    being sent. For the admin's front page; `library_ids` None means every library."""
     waiting = Notification.objects.filter(
-        state__in=[State.TO_CALL, State.FAILED], about_starts_at__gte=now
+        state__in=[State.TO_CALL, State.FAILED, State.SENDING], about_starts_at__gte=now
     )
     if library_ids is not None:
         waiting = waiting.filter(library_id__in=library_ids)
     return waiting.aggregate(
         to_call=Count("pk", filter=Q(state=State.TO_CALL)),
         not_sent=Count("pk", filter=Q(state=State.FAILED, attempts__gte=MAX_ATTEMPTS)),
+        stuck=Count("pk", filter=stale_claim(now=now)),
     )
 
 
@@ -121,9 +135,10 @@ def notify_booking_event(booking: Booking, kind: str, *, now: dt.datetime) -> No
 
 @task()
 def deliver(notification_id: int) -> str:
+    now = timezone.now()
     claimed = Notification.objects.filter(
-        pk=notification_id, state__in=[State.PENDING, State.FAILED]
-    ).update(state=State.SENDING, attempts=F("attempts") + 1)
+        Q(state__in=[State.PENDING, State.FAILED]) | stale_claim(now=now), pk=notification_id
+    ).update(state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now)
     if not claimed:
         return "already handled"
     notification = Notification.objects.select_related(
@@ -247,7 +262,8 @@ def _send_offer(notification: Notification) -> None:
 
 
 def reminders_send(*, now: dt.datetime) -> int:
-    """Queue tomorrow's reminders and retry failed messages; safe to run every few minutes.
+    """Queue tomorrow's reminders and retry failed messages, and those whose sender died
+    while sending; safe to run every few minutes.
 
     Returns how many messages were handed to the sender. Each reminder row can exist once
     (database constraint) and is claimed before sending, so overlapping runs send it once.
@@ -294,7 +310,9 @@ def reminders_send(*, now: dt.datetime) -> int:
                 ignore_conflicts=True,
             )
     retry = Notification.objects.filter(
-        Q(state=State.PENDING) | Q(state=State.FAILED, attempts__lt=MAX_ATTEMPTS),
+        Q(state=State.PENDING)
+        | Q(state=State.FAILED, attempts__lt=MAX_ATTEMPTS)
+        | (stale_claim(now=now) & Q(attempts__lt=MAX_ATTEMPTS)),
         Q(booking__starts_at__gt=now)
         | Q(
             waiting_entry__status=WaitingListEntry.Status.OFFERED,

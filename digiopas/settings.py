@@ -133,6 +133,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # EMAIL_URL, e.g. smtp+tls://user:password@smtp.example.org:587; the console by default.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _smtp_options = {
+    # Seconds to wait for the mail server: one that accepts and never answers must not hold
+    # the request, or the message (claimed for sending), indefinitely. MAILERS takes it here.
+    "timeout": env.float("EMAIL_TIMEOUT", default=10.0),
     "host": _email.get("EMAIL_HOST"),
     "port": _email.get("EMAIL_PORT"),
     "username": _email.get("EMAIL_HOST_USER"),

@@ -1,11 +1,17 @@
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
 
 import icalendar
 import pytest
+from django.utils import timezone
 
 from bookings import sms
 from bookings.models import Notification
-from bookings.notifications import reminders_send
+from bookings.notifications import CLAIM_STALE_AFTER, MAX_ATTEMPTS, reminders_send
 from tests.factories import helsinki, make_booking, make_guide, make_library, make_slot, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +183,82 @@ def test_a_guide_turns_booking_emails_off_on_their_own_settings_page(client):
 
     guide.refresh_from_db()
     assert guide.notify_by_email is False
+
+
+# A sender that dies midway: the claim goes stale and the message is sent again
+
+
+def claimed_message(*, claimed_minutes_ago: int, attempts: int = 1) -> Notification:
+    """A patron's e-mail claimed by a sender `claimed_minutes_ago` that never finished. The
+    sender works with the real clock, so the times here are built from it too."""
+    real_now = timezone.now()
+    booking = make_booking(
+        slot=make_slot(starts_at=real_now + dt.timedelta(days=3)),
+        now=real_now - dt.timedelta(days=1),
+        email="aino@example.com",
+    )
+    message = booking.notifications.get(kind=Notification.Kind.CONFIRMATION)
+    message.state, message.attempts = Notification.State.SENDING, attempts
+    message.claimed_at = real_now - dt.timedelta(minutes=claimed_minutes_ago)
+    message.save()
+    return message
+
+
+def test_a_message_whose_sender_died_while_sending_is_sent_by_the_next_run(mailoutbox):
+    message = claimed_message(claimed_minutes_ago=CLAIM_STALE_AFTER.seconds // 60 + 5)
+
+    reminders_send(now=timezone.now())
+
+    message.refresh_from_db()
+    assert message.state == Notification.State.SENT and message.attempts == 2
+    assert [mail.to for mail in mailoutbox] == [["aino@example.com"]]
+
+
+def test_a_message_being_sent_just_now_is_not_sent_twice(mailoutbox):
+    message = claimed_message(claimed_minutes_ago=1)
+
+    reminders_send(now=timezone.now())
+
+    message.refresh_from_db()
+    assert message.state == Notification.State.SENDING and mailoutbox == []
+
+
+def test_staff_see_messages_stuck_while_sending_on_the_admin_front_page(admin_client):
+    claimed_message(claimed_minutes_ago=60, attempts=MAX_ATTEMPTS)
+
+    page = admin_client.get("/en/admin/").content.decode()
+
+    assert "1 message got stuck while being sent" in page
+    assert "/en/admin/bookings/notification/?state__exact=sending" in page
+    assert "1 viesti jäi kesken lähetyksen" in admin_client.get("/admin/").content.decode()
+
+
+def test_mail_gives_up_on_a_server_that_accepts_and_never_answers():
+    """The server takes the connection and never says hello: sending fails within the
+    timeout (EMAIL_TIMEOUT, read when the settings load, hence a fresh process)."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "digiopas.settings",
+            "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+            "EMAIL_TIMEOUT": "1",
+        }
+        script = (
+            "import django; django.setup()\n"
+            "from django.core.mail import send_mail\n"
+            "try:\n"
+            "    send_mail('Hei', 'Hei', 'a@example.com', ['b@example.com'])\n"
+            "except OSError as error:\n"
+            "    print('gave up:', type(error).__name__)\n"
+        )
+        started = time.monotonic()
+        try:
+            result = subprocess.run(
+                [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=30
+            )
+        except subprocess.TimeoutExpired:
+            pytest.fail("sending mail waited for a silent server for 30 seconds")
+
+    assert "gave up" in result.stdout, result.stderr
+    assert time.monotonic() - started < 20
