@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint format messages setup db fuzz browser lighthouse reliability bench
+.PHONY: help run test lint format messages setup db fuzz browser lighthouse reliability bench clock
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -56,6 +56,18 @@ test: lint ## Set up, lint, then run the whole test suite (the browser tests too
 	elif [ "$$CI" = true ]; then echo "HTML validation: CI=true but node_modules is missing: it fails."; \
 	else echo "HTML validation: SKIPPED, node_modules is missing (npm ci, or make browser)."; fi
 	$(BIN)/pytest
+
+# The suite (all but the browser and reliability tests) as if it were another day, with the
+# clock running on from there: Easter Monday 2027 (a holiday the day after the clocks go
+# forward) and New Year's Eve 2027. Tests must not depend on the real date (CI runs this).
+# Not FAKETIME_DONT_FAKE_MONOTONIC: with it, Python 3.13's time.sleep fails with EINVAL.
+CLOCK_DAYS ?= 2027-03-29 09:30:00|2027-12-31 09:30:00
+clock: setup ## The suite with the clock moved to other dates (Debian's faketime)
+	@command -v faketime >/dev/null || { echo "make clock needs faketime: apt-get install faketime" >&2; exit 1; }
+	@echo "$(CLOCK_DAYS)" | tr '|' '\n' | while read -r day; do \
+	  echo "== the suite on $$day =="; \
+	  faketime -f "@$$day" $(BIN)/pytest -q -m "not browser and not reliability" -p no:cacheprovider </dev/null || exit 1; \
+	done
 
 # vnu-jar and lighthouse, pinned in package-lock.json (npm skips vnu-jar's Java download).
 $(NODE_STAMP): package.json package-lock.json

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -11,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import privacy, services, waiting_list
+from . import privacy, rules, services, waiting_list
 from .access import visible_libraries
 from .availability_cache import free_times_changed
 from .forms import normalise_phone
@@ -282,6 +283,16 @@ class SlotForm(forms.ModelForm):
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", _("The end must be after the start."))
+        elif starts_at and ends_at and cleaned.get("guide"):
+            try:
+                rules.check_guide_free(
+                    guide_id=cleaned["guide"].pk,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    exclude_pk=self.instance.pk,
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 

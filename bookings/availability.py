@@ -4,11 +4,14 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.core.exceptions import ValidationError
 from django.db.models import Subquery
 from django.utils import timezone
 
+from . import rules
 from .models import Booking, Library, Slot
-from .services import MAX_SLOTS_PER_BOOKING, consecutive_slots
+from .rules import MAX_SLOTS_PER_BOOKING
+from .services import consecutive_slots
 
 
 @dataclass(frozen=True)
@@ -24,20 +27,12 @@ class FreeDay:
     slots: list[Slot]
 
 
-def online_notice(library: Library) -> dt.timedelta:
-    return dt.timedelta(minutes=library.min_notice_minutes)
-
-
 def bookable_slots(library: Library, *, now: dt.datetime):
     """The free times patrons may book online at `library`, soonest first (one query)."""
-    today = timezone.localdate(now)
-    horizon_end = timezone.make_aware(
-        dt.datetime.combine(today + dt.timedelta(weeks=library.booking_horizon_weeks), dt.time.min)
-    )
     return (
         Slot.objects.at(library)
-        .bookable(now=now, notice=online_notice(library))
-        .filter(starts_at__lt=horizon_end)
+        .bookable(now=now, notice=rules.online_notice(library))
+        .filter(starts_at__lt=rules.horizon_end(library, now=now))
         .select_related("guide")
         .order_by("starts_at", "guide__display_name")
     )
@@ -51,17 +46,35 @@ def free_days(library: Library, *, now: dt.datetime) -> list[FreeDay]:
     ]
 
 
-def slot_lengths(slot: Slot) -> list[int]:
-    """Minutes on offer from `slot`: 15, and 30/45 while the guide's next slots are free."""
-    lengths = []
-    for slot_in_run in consecutive_slots(slot, MAX_SLOTS_PER_BOOKING):
-        if slot_in_run.booking_id is not None:
+def _lengths(slot: Slot, run: list[Slot], *, now: dt.datetime, booking_id=None) -> list[int]:
+    """Minutes on offer from `slot` along `run` (the guide's slots from it, in time order):
+    while they follow without a gap, free (or `booking_id`'s own) and not held for others."""
+    lengths, run_end = [], slot.starts_at
+    for slot_in_run in run:
+        if (
+            slot_in_run.starts_at != run_end
+            or slot_in_run.booking_id not in (None, booking_id)
+            or rules.is_held(slot_in_run, now=now)
+        ):
             break
         lengths.append(int((slot_in_run.ends_at - slot.starts_at).total_seconds() // 60))
+        run_end = slot_in_run.ends_at
     return lengths
 
 
-def slot_with_lengths(slot_id: int, *, slug: str) -> tuple[Slot | None, list[int]]:
+def slot_lengths(slot: Slot, *, now: dt.datetime, booking_id: int | None = None) -> list[int]:
+    """Minutes on offer from `slot`: 15, and 30/45 while the guide's next slots are free.
+
+    `booking_id`: a booking being moved may overlap its own slots.
+    """
+    return _lengths(
+        slot, consecutive_slots(slot, MAX_SLOTS_PER_BOOKING), now=now, booking_id=booking_id
+    )
+
+
+def slot_with_lengths(
+    slot_id: int, *, slug: str, now: dt.datetime
+) -> tuple[Slot | None, list[int]]:
     """The slot at the active library `slug` and the minutes on offer from it, in one query.
 
     The slot (with its library, guide and the guide's user) comes with the guide's next slots
@@ -84,13 +97,7 @@ def slot_with_lengths(slot_id: int, *, slug: str) -> tuple[Slot | None, list[int
     )
     if not candidates or candidates[0].pk != slot_id:
         return None, []
-    slot, lengths, run_end = candidates[0], [], candidates[0].starts_at
-    for slot_in_run in candidates:
-        if slot_in_run.starts_at != run_end or slot_in_run.booking_id is not None:
-            break
-        lengths.append(int((slot_in_run.ends_at - slot.starts_at).total_seconds() // 60))
-        run_end = slot_in_run.ends_at
-    return slot, lengths
+    return candidates[0], _lengths(candidates[0], candidates, now=now)
 
 
 def nearest_free_slots(slot: Slot, *, now: dt.datetime, count: int = 5) -> list[Slot]:
@@ -102,7 +109,7 @@ def nearest_free_slots(slot: Slot, *, now: dt.datetime, count: int = 5) -> list[
     return nearest
 
 
-def resize_options(booking: Booking) -> ResizeOptions:
+def resize_options(booking: Booking, *, now: dt.datetime) -> ResizeOptions:
     """Whether the booking can grow by the guide's next slot, or shrink by its last (1 query).
 
     The guide's slots from the booking's start to its end, both included: its own and the next.
@@ -118,14 +125,27 @@ def resize_options(booking: Booking) -> ResizeOptions:
     slots = [slot for slot in run if slot.booking_id == booking.pk]
     if not slots or not booking.is_active:
         return ResizeOptions(len(slots), can_extend=False, can_shorten=False)
+    # The next slot under the same rules a longer booking meets in the service.
     next_is_free = any(
-        slot.starts_at == slots[-1].ends_at and slot.booking_id is None for slot in run
+        slot.starts_at == slots[-1].ends_at
+        and slot.booking_id is None
+        and not rules.is_held(slot, now=now)
+        and _online_ok(booking.library, slot, now=now)
+        for slot in run
     )
     return ResizeOptions(
         len(slots),
         can_extend=next_is_free and len(slots) < MAX_SLOTS_PER_BOOKING,
         can_shorten=len(slots) > 1,
     )
+
+
+def _online_ok(library: Library, slot: Slot, *, now: dt.datetime) -> bool:
+    try:
+        rules.check_online_time(library, [slot.starts_at], now=now)
+    except ValidationError:
+        return False
+    return True
 
 
 def desk_slots(library: Library, day: dt.date, *, now: dt.datetime) -> list[Slot]:

@@ -67,6 +67,8 @@ def _sequence(booking: Booking, *, is_cancelled: bool) -> int:
     Every change of a booking (a new time, a longer time, a cancellation) saves it and so moves
     `updated_at`; the seconds since it was made therefore only grow, with no counter to keep.
     """
-    sequence = int((booking.updated_at - booking.created_at).total_seconds())
+    # Never below 0 (calendars refuse it): `created_at` is the booking service's `now`, which a
+    # caller such as a test or a command may pass from before the save's own clock reading.
+    sequence = max(int((booking.updated_at - booking.created_at).total_seconds()), 0)
     # A cancellation must outrank the confirmation even when both fall within one second.
     return max(sequence, 1) if is_cancelled else sequence

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import availability, privacy, services
+from . import availability, privacy, rules, services
 from .access import visible_libraries
 from .forms import DeskBookingForm, DeskDayForm
 from .models import AccessLogEntry, Booking, Slot
@@ -41,10 +41,16 @@ def desk_book(request: HttpRequest, slot_id: int) -> HttpResponse:
         pk=slot_id,
         library__in=visible_libraries(request.user),
     )
-    lengths = availability.slot_lengths(slot)
+    lengths = availability.slot_lengths(slot, now=now)
     day = timezone.localdate(slot.starts_at)
     back = f"{reverse('staff:desk_day')}?library={slot.library_id}&day={day.isoformat()}"
-    if not lengths or slot.starts_at < now:
+    try:
+        rules.check_not_past(slot.starts_at, now=now)
+        rules.check_not_held([slot], now=now)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    if not lengths:
         messages.error(request, _("That time was just taken. Please choose another."))
         return redirect(back)
     form = DeskBookingForm(request.POST or None, lengths=lengths)
@@ -118,12 +124,12 @@ def desk_move_to(request: HttpRequest, booking_id: int, slot_id: int) -> HttpRes
         pk=slot_id,
         library__in=visible_libraries(request.user),
     )
-    lengths = availability.slot_lengths(slot)
     try:
+        # The booking keeps its length; the service says so if the new time is too short.
         services.booking_reschedule(
             booking=booking,
             first_slot=slot,
-            slot_count=min(booking.slots.count() or 1, len(lengths) or 1),
+            slot_count=booking.slots.count() or 1,
             now=timezone.now(),
             by_staff=True,
         )

@@ -1,5 +1,6 @@
 """Every write to slots and bookings goes through these functions."""
 
+import bisect
 import datetime as dt
 import functools
 import secrets
@@ -13,9 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from . import notifications
+from . import notifications, rules
 from .availability_cache import free_times_changed
 from .bulk_insert import insert_rows
 from .models import (
@@ -29,8 +29,7 @@ from .models import (
     WeeklySchedule,
 )
 
-# Online patrons may book up to three consecutive 15-minute slots (45 minutes).
-MAX_SLOTS_PER_BOOKING = 3
+MAX_SLOTS_PER_BOOKING = rules.MAX_SLOTS_PER_BOOKING
 
 
 class SlotTaken(ValidationError):
@@ -38,6 +37,34 @@ class SlotTaken(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(_("That time was just taken by someone else."), code="taken")
+
+
+class TooShort(ValidationError):
+    """Fewer consecutive minutes are free from the new time than the booking lasts: a change
+    of time never shortens a visit silently."""
+
+    def __init__(self, *, free_minutes: int, wanted_count: int) -> None:
+        super().__init__(
+            _(
+                "From this time only %(free)d minutes are free, and the visit needs more. "
+                "Please choose another time, or make the visit shorter first."
+            )
+            % {"free": free_minutes},
+            code="too_short",
+        )
+        self.free_minutes = free_minutes
+
+
+def _not_held_for_others(now: dt.datetime, entry_id: int | None) -> Q:
+    """In the UPDATE that takes the slots, so the database refuses a held time as well."""
+    condition = Q(held_until__isnull=True) | Q(held_until__lte=now)
+    if entry_id is not None:
+        condition |= Q(held_for_id=entry_id)
+    return condition
+
+
+def _run_minutes(slots: list[Slot]) -> int:
+    return int((slots[-1].ends_at - slots[0].starts_at).total_seconds() // 60) if slots else 0
 
 
 def local_zone() -> ZoneInfo:
@@ -87,13 +114,17 @@ def slots_generate(
     public_holidays = holidays.country_holidays("FI", years=range(start_on.year, end_on.year + 1))
     closed = _closed_days(start_on, end_on)
     range_start, range_end = day_bounds(start_on, end_on)
-    existing = set(
-        Slot.objects.filter(
-            guide_id__in={s.guide_id for s in schedules},
-            starts_at__gte=range_start,
-            starts_at__lt=range_end,
-        ).values_list("guide_id", "starts_at")
-    )
+    # A guide is in one place at a time: a new slot may not overlap any of the guide's slots,
+    # at any library, made before or in this run (two schedules can cover the same hours).
+    taken: defaultdict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for guide_id, starts_at, ends_at in Slot.objects.filter(
+        guide_id__in={s.guide_id for s in schedules},
+        starts_at__lt=range_end,
+        ends_at__gt=range_start,
+    ).values_list("guide_id", "starts_at", "ends_at"):
+        taken[guide_id].append((starts_at, ends_at))
+    for intervals in taken.values():
+        intervals.sort()
 
     # Thousands of schedules share a few opening hours: each day's times are worked out once.
     times_of_day = functools.cache(_times_of_day)
@@ -108,17 +139,28 @@ def slots_generate(
             if day in closed[(schedule.library_id, schedule.guide_id)]:
                 continue
             times = times_of_day(day, schedule.start_time, schedule.end_time, schedule.slot_minutes)
-            new_slots.extend(
-                (schedule.guide_id, schedule.library_id, starts_at, ends_at)
-                for starts_at, ends_at in times
-                if (schedule.guide_id, starts_at) not in existing
-            )
+            intervals = taken[schedule.guide_id]
+            for starts_at, ends_at in times:
+                if _overlaps(intervals, starts_at, ends_at):
+                    continue
+                bisect.insort(intervals, (starts_at, ends_at))
+                new_slots.append((schedule.guide_id, schedule.library_id, starts_at, ends_at))
     # Plain rows, not bulk_create: a national network makes hundreds of thousands at a time.
     # Conflicts ignored: a run racing this one may have made the same slots meanwhile.
     columns = ["guide_id", "library_id", "starts_at", "ends_at"]
     insert_rows(Slot, columns, new_slots, ignore_conflicts=True)
     free_times_changed(*{library_id for _guide, library_id, _start, _end in new_slots})
     return len(new_slots)
+
+
+def _overlaps(
+    intervals: list[tuple[dt.datetime, dt.datetime]], starts_at: dt.datetime, ends_at: dt.datetime
+) -> bool:
+    """Whether [starts_at, ends_at) overlaps any of the sorted, non-overlapping `intervals`."""
+    index = bisect.bisect_left(intervals, (starts_at, ends_at))
+    before = intervals[index - 1] if index else None
+    after = intervals[index] if index < len(intervals) else None
+    return bool((before and before[1] > starts_at) or (after and after[0] < ends_at))
 
 
 def _closed_days(start_on: dt.date, end_on: dt.date) -> defaultdict[tuple, set[dt.date]]:
@@ -198,30 +240,20 @@ def booking_create(
         raise ValidationError(_("Please give a phone number or an e-mail address."))
     if not 1 <= slot_count <= MAX_SLOTS_PER_BOOKING:
         raise ValidationError(_("A booking can be 15 to 45 minutes long."))
-    notice = dt.timedelta(minutes=library.min_notice_minutes)
-    if channel == Booking.Channel.ONLINE and slot.starts_at < now + notice:
-        raise ValidationError(
-            _(
-                "This time is too soon to book online. "
-                "Please choose a later time or call the library."
-            ),
-            code="too_soon",
-        )
-    if slot.starts_at < now:
-        raise ValidationError(_("This time has already passed. Please choose another time."))
-
-    if channel == Booking.Channel.ONLINE:
-        _check_contact_limit(library, phone=phone, email=email, now=now)
+    # A waiting patron accepts their offer online, whoever put them on the list.
+    online = channel == Booking.Channel.ONLINE or waiting_entry is not None
+    rules.check_not_past(slot.starts_at, now=now)
+    if online:
+        rules.check_online_time(library, [slot.starts_at], now=now)
+        rules.check_contact_limit(library, phone=phone, email=email, now=now)
     link_secret = link_secret or secrets.token_hex(16)  # 128 random bits behind the link
     with transaction.atomic():
         slots = consecutive_slots(slot, slot_count, lock=True)
-        held_for_other = any(
-            s.held_until
-            and s.held_until > now
-            and s.held_for_id != getattr(waiting_entry, "pk", None)
-            for s in slots
-        )
-        if len(slots) < slot_count or held_for_other or any(s.booking_id for s in slots):
+        if online:
+            # The last one within the horizon too.
+            rules.check_online_time(library, [s.starts_at for s in slots], now=now)
+        rules.check_not_held(slots, now=now, for_entry_id=getattr(waiting_entry, "pk", None))
+        if len(slots) < slot_count or any(s.booking_id for s in slots):
             raise SlotTaken
         booking = Booking.objects.create(
             library=library,
@@ -237,10 +269,13 @@ def booking_create(
             channel=channel,
             link_secret=link_secret,
             token_hash=Booking.hash_token(Booking.token_for(link_secret)),
+            created_at=now,
         )
         # The guard against double booking: the database takes a slot only while it is free.
-        taken = Slot.objects.filter(pk__in=[s.pk for s in slots], booking__isnull=True).update(
-            booking=booking
+        taken = (
+            Slot.objects.filter(pk__in=[s.pk for s in slots], booking__isnull=True)
+            .filter(_not_held_for_others(now, getattr(waiting_entry, "pk", None)))
+            .update(booking=booking)
         )
         if taken != len(slots):
             raise SlotTaken
@@ -278,27 +313,6 @@ def closure_apply(*, closure: Closure) -> list[Booking]:
     _closure_slots(closure).free().delete()
     free_times_changed(closure.library_id)
     return list(closure_bookings(closure=closure))
-
-
-def _check_contact_limit(library, *, phone: str, email: str, now: dt.datetime) -> None:
-    contact = Q()
-    if phone:
-        contact |= Q(phone=phone)
-    if email:
-        contact |= Q(email__iexact=email)
-    active = Booking.objects.filter(contact, status=Booking.Status.BOOKED, ends_at__gt=now).count()
-    if active >= library.max_active_bookings:
-        raise ValidationError(
-            ngettext(
-                "You already have %(count)d upcoming guidance time, which is as many as one "
-                "person can book online. Please call the library if you need another.",
-                "You already have %(count)d upcoming guidance times, which is as many as one "
-                "person can book online. Please call the library if you need another.",
-                active,
-            )
-            % {"count": active},
-            code="limit",
-        )
 
 
 def _check_patron_may_change(booking: Booking, *, now: dt.datetime, by_staff: bool) -> None:
@@ -353,8 +367,7 @@ def booking_reschedule(
     """
     if not 1 <= slot_count <= MAX_SLOTS_PER_BOOKING and not by_staff:
         raise ValidationError(_("A booking can be 15 to 45 minutes long."))
-    if first_slot.starts_at < now:
-        raise ValidationError(_("This time has already passed. Please choose another time."))
+    rules.check_not_past(first_slot.starts_at, now=now)
     with transaction.atomic():
         # of=("self",): lock the booking row only. Locking the joined library row too would
         # block every new booking's insert there (its foreign key) and deadlock a patron
@@ -367,7 +380,7 @@ def booking_reschedule(
         _check_patron_may_change(booking, now=now, by_staff=by_staff)
         wanted = consecutive_slots(first_slot, slot_count)
         if len(wanted) < slot_count:
-            raise SlotTaken
+            raise TooShort(free_minutes=_run_minutes(wanted), wanted_count=slot_count)
         # Lock the old and the new slots together, in one order, so that crossing moves queue.
         locked = list(
             Slot.objects.select_for_update()
@@ -375,14 +388,21 @@ def booking_reschedule(
             .order_by("guide_id", "starts_at")
         )
         wanted_ids = {s.pk for s in wanted}
-        if any(s.booking_id not in (None, booking.pk) for s in locked if s.pk in wanted_ids):
+        new = [s for s in locked if s.pk in wanted_ids and s.booking_id != booking.pk]
+        if any(s.booking_id is not None for s in new):
             raise SlotTaken
-        if {s.pk for s in locked if s.booking_id == booking.pk} == wanted_ids:
+        if not new and {s.pk for s in locked if s.booking_id == booking.pk} == wanted_ids:
             return booking  # the same time and length: nothing to change, nobody to tell
+        # The held check reads the locked rows: a hold made meanwhile is seen, never overrun.
+        rules.check_not_held(new, now=now)
+        if not by_staff:
+            rules.check_online_time(first_slot.library, [s.starts_at for s in new], now=now)
         Slot.objects.filter(booking=booking).exclude(pk__in=wanted_ids).update(booking=None)
-        taken = Slot.objects.filter(
-            Q(booking__isnull=True) | Q(booking=booking), pk__in=wanted_ids
-        ).update(booking=booking)
+        taken = (
+            Slot.objects.filter(Q(booking__isnull=True) | Q(booking=booking), pk__in=wanted_ids)
+            .filter(_not_held_for_others(now, None))
+            .update(booking=booking)
+        )
         if taken != slot_count:
             raise SlotTaken
         free_times_changed(booking.library_id, first_slot.library_id)

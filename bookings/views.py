@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import abuse, availability, availability_cache, library_list_cache, privacy, services
+from . import abuse, availability, availability_cache, library_list_cache, privacy, rules, services
 from .calendar_file import booking_ics
 from .forms import BookingForm, ResizeForm
 from .models import Booking, Library, Slot
@@ -53,10 +53,12 @@ def free_times(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
     now = timezone.now()
-    slot, lengths = availability.slot_with_lengths(slot_id, slug=slug)
+    slot, lengths = availability.slot_with_lengths(slot_id, slug=slug, now=now)
     if slot is None:
         raise Http404
-    if not lengths or slot.starts_at < now + availability.online_notice(slot.library):
+    if reason := _not_bookable_online(slot, now):
+        return _sent_before(request) or _slot_taken(request, slot, now, reason=reason)
+    if not lengths:
         return _sent_before(request) or _slot_taken(request, slot, now)
     form = BookingForm(request.POST or None, lengths=lengths)
     if request.method == "POST" and form.is_valid():
@@ -118,9 +120,27 @@ def _sent_before(request: HttpRequest) -> HttpResponse | None:
     return redirect(booking_url(booking))
 
 
-def _slot_taken(request: HttpRequest, slot: Slot, now) -> HttpResponse:
+def _not_bookable_online(slot: Slot, now) -> ValidationError | None:
+    """Why a patron may not book `slot` online now (the rules the service applies), or None."""
+    try:
+        rules.check_online_time(slot.library, [slot.starts_at], now=now)
+        rules.check_not_held([slot], now=now)
+    except ValidationError as error:
+        return error
+    return None
+
+
+def _slot_taken(
+    request: HttpRequest, slot: Slot, now, *, reason: ValidationError | None = None
+) -> HttpResponse:
+    """The time cannot be had: why (taken, or the rule that refuses it) and the nearest others."""
     alternatives = availability.nearest_free_slots(slot, now=now)
-    context = {"slot": slot, "library": slot.library, "alternatives": alternatives}
+    context = {
+        "slot": slot,
+        "library": slot.library,
+        "alternatives": alternatives,
+        "reason": " ".join(reason.messages) if reason else "",
+    }
     return render(request, "bookings/slot_taken.html", context, status=409)
 
 
@@ -140,7 +160,7 @@ def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_b
     return {
         "booking": booking,
         "can_change": booking.can_be_changed_online(now),
-        "resize": availability.resize_options(booking),
+        "resize": availability.resize_options(booking, now=now),
         "just_booked": just_booked,
         "private_link": request.build_absolute_uri(booking_url(booking)),
     }
@@ -229,11 +249,18 @@ def booking_change_to(request: HttpRequest, token: str, slot_id: int) -> HttpRes
     slot = get_object_or_404(
         Slot.objects.select_related("library", "guide"), pk=slot_id, library=booking.library
     )
-    lengths = availability.slot_lengths(slot)
-    if not lengths or slot.starts_at < now + availability.online_notice(slot.library):
+    if reason := _not_bookable_online(slot, now):
+        return _slot_taken(request, slot, now, reason=reason)
+    lengths = availability.slot_lengths(slot, now=now, booking_id=booking.pk)
+    if not lengths:
         return _slot_taken(request, slot, now)
-    # Keep the booking's length where the new time allows it.
-    slot_count = min(booking.slots.count() or 1, len(lengths))
+    # The visit keeps its length: a time with fewer free minutes is refused, never shortening
+    # the visit behind the patron's back.
+    slot_count = booking.slots.count() or 1
+    if len(lengths) < slot_count:
+        error = services.TooShort(free_minutes=lengths[-1], wanted_count=slot_count)
+        messages.error(request, " ".join(error.messages))
+        return redirect("bookings:booking_change", token=token)
     if request.method == "POST":
         try:
             services.booking_reschedule(

@@ -13,13 +13,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import notifications, services
+from . import notifications, rules, services
 from .availability import bookable_slots
 from .availability_cache import free_times_changed
 from .models import Booking, Library, Slot, WaitingListEntry
 from .models.booking import hash_token, private_token_for
 
 Status = WaitingListEntry.Status
+
+# An offer gives the patron at least this long to answer; a time whose online booking closes
+# sooner is left for others rather than offered in a hold the patron could not use.
+MIN_OFFER_WINDOW = dt.timedelta(minutes=30)
+
+
+def offer_expires_at(library: Library, slot: Slot, *, now: dt.datetime) -> dt.datetime:
+    """Until when an offer of `slot` is held: the hold's hours, but never past the moment
+    online booking of the time closes, so an offer can always be accepted while it is open."""
+    hold = now + dt.timedelta(hours=settings.WAITING_LIST_OFFER_HOURS)
+    return min(hold, rules.online_deadline(library, slot.starts_at))
 
 
 def waiting_entry_create(
@@ -62,7 +73,11 @@ def waiting_list_offer(*, library: Library, now: dt.datetime) -> int:
     entries = list(WaitingListEntry.objects.in_line().filter(library=library)[:100])
     if not entries:
         return 0
-    free = list(bookable_slots(library, now=now))
+    free = [
+        slot
+        for slot in bookable_slots(library, now=now)
+        if offer_expires_at(library, slot, now=now) - now >= MIN_OFFER_WINDOW
+    ]
     offered = 0
     for entry in entries:
         slot = next(
@@ -72,22 +87,23 @@ def waiting_list_offer(*, library: Library, now: dt.datetime) -> int:
         if slot is None:
             continue
         free.remove(slot)
-        if _offer(entry, slot, now=now):
+        if _offer(entry, slot, expires_at=offer_expires_at(library, slot, now=now), now=now):
             offered += 1
     return offered
 
 
 @transaction.atomic
-def _offer(entry: WaitingListEntry, slot: Slot, *, now: dt.datetime) -> bool:
-    hours = settings.WAITING_LIST_OFFER_HOURS
+def _offer(
+    entry: WaitingListEntry, slot: Slot, *, expires_at: dt.datetime, now: dt.datetime
+) -> bool:
     held = (
         Slot.objects.free()
         .unheld(now=now)
         .filter(pk=slot.pk)
-        .update(held_for=entry, held_until=now + dt.timedelta(hours=hours))
+        .update(held_for=entry, held_until=expires_at)
     )
     claimed = WaitingListEntry.objects.filter(pk=entry.pk, status=Status.WAITING).update(
-        status=Status.OFFERED, offered_slot=slot, offer_expires_at=now + dt.timedelta(hours=hours)
+        status=Status.OFFERED, offered_slot=slot, offer_expires_at=expires_at
     )
     if not (held and claimed):
         transaction.set_rollback(True)

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
@@ -39,6 +40,22 @@ def _forms_may_be_sent_at_once(settings):
 def now():
     """A fixed Tuesday morning in winter, Helsinki time."""
     return factories.helsinki(2026, 12, 1, 8, 0)
+
+
+@pytest.fixture(autouse=True)
+def _clock_starts_at_now(request):
+    """Every test runs with the clock started at its `now` and running on from there, so what
+    the views read from `timezone.now()` agrees with the data built from `now`, on any real
+    date (CI runs the suite with the real clock moved, too). The browser and reliability tests
+    keep the real clock: a real Chromium would drop cookies that a clock in the past set to
+    expire, and the app servers they race are other processes; they build their data from the
+    real `timezone.now()` instead.
+    """
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("reliability"):
+        yield
+        return
+    with time_machine.travel(request.getfixturevalue("now"), tick=True):
+        yield
 
 
 @pytest.fixture

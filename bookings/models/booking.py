@@ -100,7 +100,9 @@ class Booking(models.Model):
     personal_data_erased_at = models.DateTimeField(
         _("personal data erased"), null=True, blank=True, editable=False
     )
-    created_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    # Set by the booking service from its `now`, so that what counts from it (reminders,
+    # statistics' "booked ahead") follows the same clock as the rest of the booking.
+    created_at = models.DateTimeField(_("booked at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:

@@ -142,14 +142,27 @@ def test_a_booking_is_at_most_45_minutes_online(now):
     assert not Slot.objects.filter(booking__isnull=False).exists()
 
 
-def test_one_contact_may_hold_three_upcoming_bookings_online(now):
-    slots = [make_slot(starts_at=now + dt.timedelta(days=d)) for d in range(2, 6)]
+def test_one_contact_may_hold_three_upcoming_bookings_online(library, now):
+    slots = [make_slot(library=library, starts_at=now + dt.timedelta(days=d)) for d in range(2, 6)]
     for slot in slots[:3]:
         make_booking(slot=slot, now=now, phone="+358401234567")
 
     with pytest.raises(ValidationError, match="You already have 3 upcoming guidance times"):
         make_booking(slot=slots[3], now=now, phone="+358401234567")
     assert make_booking(slot=slots[3], now=now, phone="+358401234567", channel="phone")
+
+
+def test_the_limit_counts_only_bookings_at_the_library_that_sets_it(library, now):
+    library.max_active_bookings = 1
+    library.save()
+    elsewhere = [make_slot(starts_at=now + dt.timedelta(days=d)) for d in range(2, 5)]
+    for slot in elsewhere:  # three other libraries, each with its own limit of 3
+        make_booking(slot=slot, now=now, phone="+358401234567")
+    here = [make_slot(library=library, starts_at=now + dt.timedelta(days=d)) for d in (5, 6)]
+
+    assert make_booking(slot=here[0], now=now, phone="+358401234567")
+    with pytest.raises(ValidationError, match="You already have 1 upcoming guidance time,"):
+        make_booking(slot=here[1], now=now, phone="+358401234567")
 
 
 def test_the_contact_limit_matches_an_email_whatever_its_case(now):

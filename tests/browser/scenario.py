@@ -1,9 +1,14 @@
 """One small library network with something on every public and staff page, days ahead of the
-real now (the live server uses the clock), and the addresses of those pages in each language."""
+real now (the live server uses the clock), and the addresses of those pages in each language.
+
+Whatever the real date, the guide's week is surveyed with a closed day (a closure in the week
+of the booking), a public holiday and a change to or from summer time (the next ones after
+today, each week with a time of the guide's in it), so what only such weeks show is checked."""
 
 import datetime as dt
 from dataclasses import dataclass
 
+import holidays
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
@@ -127,15 +132,19 @@ class StaffSite:
     free_slot: Slot
     booking: Booking
     closure_pk: int
+    holiday: dt.date
+    clock_change: dt.date
 
     def urls(self, language: str) -> dict[str, str]:
         """Every staff page reached by a plain GET (the admin itself aside), by name."""
         p, slug, day = prefix(language), self.library_slug, self.day
-        week = f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"
+        week_of = f"{p}/staff/week/{slug}/{self.guide_pk}/?week="
         desk_day = f"{p}/staff/book/?library={self.library_pk}&day={day:%Y-%m-%d}"
         return {
             "printed_day": f"{p}/staff/day/?library={slug}&day={day:%Y-%m-%d}",
-            "guide_week": f"{p}/staff/week/{slug}/{self.guide_pk}/?week={week}",
+            "guide_week": week_of + iso_week(day),  # the closure is in this week
+            "guide_week_holiday": week_of + iso_week(self.holiday),
+            "guide_week_clock_change": week_of + iso_week(self.clock_change),
             "desk_today": f"{p}/staff/book/",
             "desk_day": desk_day,
             "desk_day_errors": f"{p}/staff/book/?library={self.library_pk}&day=",
@@ -153,6 +162,33 @@ class StaffSite:
             ),
             "my_settings": f"{p}/staff/me/",
         }
+
+
+def iso_week(day: dt.date) -> str:
+    return f"{day.isocalendar().year}-W{day.isocalendar().week:02d}"
+
+
+def next_public_holiday(after: dt.date) -> dt.date:
+    finnish = holidays.country_holidays("FI", years=[after.year, after.year + 1])
+    return min(day for day in finnish if day > after)
+
+
+def next_clock_change(after: dt.date) -> dt.date:
+    """The next day on which Helsinki moves its clocks (the UTC offset differs at its end)."""
+    day = after + dt.timedelta(days=1)
+    while True:
+        start = factories.helsinki(day.year, day.month, day.day, 0, 0)
+        following = day + dt.timedelta(days=1)
+        end = factories.helsinki(following.year, following.month, following.day, 0, 0)
+        if start.utcoffset() != end.utcoffset():
+            return day
+        day = following
+
+
+def a_weekday_beside(day: dt.date, avoid: dt.date) -> dt.date:
+    """A day of the same ISO week as `day`, not `avoid`."""
+    other = day + dt.timedelta(days=1 if day.weekday() < 6 else -1)
+    return other if other != avoid else day
 
 
 def make_coordinator(**fields):
@@ -177,8 +213,15 @@ def make_staff_site(site: PublicSite) -> StaffSite:
     Guide.objects.create(user=user, display_name="Kaisa", languages=["fi", "sv"]).libraries.set(
         [library]
     )
+    # The closure falls in the week of the booking (the week page surveyed first), never on
+    # the booking's own day.
+    booked_on = timezone.localdate(site.booking.starts_at)
+    closed_on = a_weekday_beside(booked_on, avoid=booked_on)
     closed = factories.make_slot_run(
-        count=3, guide=site.booking.guide, library=library, starts_at=guidance_day(10, 12)
+        count=3,
+        guide=site.booking.guide,
+        library=library,
+        starts_at=factories.helsinki(closed_on.year, closed_on.month, closed_on.day, 12, 0),
     )
     factories.make_booking(
         slot=closed[0], now=now, patron_name="Pekka Puhelin", phone="+358401113333"
@@ -186,10 +229,20 @@ def make_staff_site(site: PublicSite) -> StaffSite:
     factories.make_booking(
         slot=closed[1], now=now, patron_name="Eeva Esimerkki", email="eeva@example.com"
     )
-    closed_on = timezone.localdate(closed[0].starts_at)
     closure = factories.make_closure(
         library=library, starts_on=closed_on, ends_on=closed_on, reason="Remontti"
     )
+    # A time of the guide's in the weeks of the next holiday and the next clock change (on the
+    # day itself for the clock change), at hours nothing else in the scenario uses.
+    today = timezone.localdate(now)
+    holiday, clock_change = next_public_holiday(today), next_clock_change(today)
+    for day, hour in ((a_weekday_beside(holiday, avoid=holiday), 16), (clock_change, 17)):
+        factories.make_slot_run(
+            count=2,
+            guide=site.booking.guide,
+            library=library,
+            starts_at=factories.helsinki(day.year, day.month, day.day, hour, 0),
+        )
     return StaffSite(
         username=user.username,
         library_pk=library.pk,
@@ -199,4 +252,6 @@ def make_staff_site(site: PublicSite) -> StaffSite:
         free_slot=site.free_slot,
         booking=site.booking,
         closure_pk=closure.pk,
+        holiday=holiday,
+        clock_change=clock_change,
     )

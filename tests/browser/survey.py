@@ -104,6 +104,8 @@ STAFF_ERROR_STATES = {
 STAFF_PAGE_NAMES = [
     "printed_day",
     "guide_week",
+    "guide_week_holiday",
+    "guide_week_clock_change",
     "desk_today",
     "desk_day",
     "desk_day_errors",

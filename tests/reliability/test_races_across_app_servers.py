@@ -1,6 +1,7 @@
 """Many people press the button for the same time at once, on two app servers.
 
-For each scenario and each of 20 times, 64 requests race over real HTTP (CSRF included) to two
+For each scenario and each of 20 times, 64 requests (a change of time, a longer booking and the
+waiting list's hold: 10) race over real HTTP (CSRF included) to two
 gunicorn servers of 4 workers each on one PostgreSQL database: exactly one may win the time,
 no request may fail with a 5xx, and everyone else must get the friendly "just taken" answer.
 """
@@ -18,14 +19,15 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bookings import services
-from bookings.models import Booking, Slot
+from bookings import services, waiting_list
+from bookings.models import Booking, Slot, WaitingListEntry
 from tests.factories import make_device, make_guide, make_library, make_slot
 from tests.reliability.conftest import FORM_MIN_FILL_SECONDS
 
@@ -439,3 +441,106 @@ def test_staff_phone_bookings_race_patrons_for_the_same_time(app_servers, http, 
 
     assert_one_winner_each(tally, targets)
     assert Booking.objects.count() == SLOTS
+
+
+HELD_MESSAGE = "kept for a patron on the waiting list"
+MOVERS_PER_TIME = 8
+
+
+def test_a_change_and_a_longer_booking_race_a_waiting_list_hold(app_servers, http):
+    """For each of 20 times: the owner of the time before makes it longer, 8 patrons move their
+    booking there, and the waiting list offers it to the patron first in line, all at once.
+
+    Each time ends up either booked by one of them or held for the waiting patron, never both;
+    a held time stays free for the patron it is offered to, who can then book it. Each time is
+    the only free one of its own library, so the offer can only be for it.
+    """
+    tally = Tally("change + longer vs waiting list")
+    outcomes = [
+        race_for_a_time_the_waiting_list_wants(n, app_servers, http, tally) for n in range(SLOTS)
+    ]
+    RESULTS.append(tally)
+    held, booked = outcomes.count("held"), outcomes.count("booked")
+    print(f"\n{tally.scenario}: {held} times held for the waiting patron, {booked} booked")
+    assert tally.server_errors == 0, tally.other
+    assert not tally.other, tally.other[:5]
+    assert tally.attempts == SLOTS * (MOVERS_PER_TIME + 2)
+    assert tally.wins == SLOTS  # one winner per time: a hold, a longer booking or a move
+
+
+def race_for_a_time_the_waiting_list_wants(n: int, app_servers, http, tally: Tally) -> str:
+    """One round of the race above; what became of the time: "held" or "booked"."""
+    library = make_library(max_active_bookings=50)
+    before, target = future_runs(library, count=1, length=2)[0]
+    owner_booking = existing_booking(before, n)
+    # The movers' own times: another guide's, all booked, so `target` is the only free time.
+    own = future_runs(library, count=1, length=MOVERS_PER_TIME)[0]
+    mover_bookings = [existing_booking(slot, n) for slot in own]
+    entry = waiting_list.waiting_entry_create(
+        library=library, patron_name="Waiting Patron", phone="+358401110000", now=now()
+    )
+
+    owner = Person(http, app_servers[n % 2])
+    detail = reverse("bookings:booking_detail", args=[owner_booking.token])
+    owner_form = owner.open_form(detail)
+    movers = []
+    for k, booking in enumerate(mover_bookings):
+        person = Person(http, app_servers[k % 2])
+        path = reverse("bookings:booking_change_to", args=[booking.token, target.pk])
+        movers.append((person, path, person.open_form(path)))
+
+    def extend() -> None:
+        resize = reverse("bookings:booking_resize", args=[owner_booking.token])
+        response = owner.post(resize, {**owner_form, "slot_count": "2"})
+        if response.status_code >= 500:
+            tally.add("5xx", f"{response.status_code} resize")
+            return
+        page = owner.get(detail)
+        if "length of your booking is changed" in page.text:
+            tally.add("win")
+        elif TAKEN_MESSAGE in page.text or HELD_MESSAGE in page.text:
+            tally.add("friendly")
+        else:
+            tally.add("other", f"resize {response.status_code} {page.text[:300]}")
+
+    def move(person: Person, path: str, form: dict) -> Callable[[], None]:
+        def attempt() -> None:
+            response = person.post(path, form)
+            text = response.text
+            if response.status_code == 302:
+                text = person.get(response.headers["location"]).text
+            if response.status_code >= 500:
+                tally.add("5xx", f"{response.status_code} {path}")
+            elif "Your time is changed" in text:
+                tally.add("win")
+            elif TAKEN_PAGE in text or TAKEN_MESSAGE in text or HELD_MESSAGE in text:
+                tally.add("friendly")
+            else:
+                tally.add("other", f"move {response.status_code} {text[:300]}")
+
+        return attempt
+
+    def offer() -> None:
+        # The cron job's work, in this process, on its own database connection.
+        try:
+            offered = waiting_list.waiting_list_offer(library=library, now=now())
+        finally:
+            connections.close_all()
+        tally.add("win" if offered else "friendly")
+
+    race([extend, offer, *(move(*mover) for mover in movers)])
+
+    target.refresh_from_db()
+    entry.refresh_from_db()
+    held = target.held_for_id == entry.pk and entry.status == WaitingListEntry.Status.OFFERED
+    assert held != (target.booking_id is not None), (n, target.booking_id, entry.status)
+    if held:
+        booking = waiting_list.waiting_offer_accept(entry=entry, now=now())
+        assert list(booking.slots.all()) == [target]
+        return "held"
+    assert entry.status == WaitingListEntry.Status.WAITING
+    return "booked"
+
+
+def now():
+    return timezone.now()
