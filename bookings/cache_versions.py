@@ -1,7 +1,8 @@
 """Version numbers in the shared cache that retire cached renderings when their data changes.
 
 A rendering is cached under the version it was made at; a change bumps the number, and the
-next view renders afresh on every app server at once (the cache is Redis in production).
+next view renders afresh in every process and on every app server at once (the cache is a
+database table by default, or Redis: never per process, digiopas/settings.py).
 Used by the free-times pages (one version per library) and the list of libraries.
 """
 

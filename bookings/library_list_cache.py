@@ -2,8 +2,8 @@
 
 A national consortium lists some 300 libraries: rendering that list is most of the landing
 page's cost, and the list changes only when staff edit a library. The templates cache it with
-`{% cache %}` under a version number kept in the shared cache (Redis in production, so every
-app server agrees), which saving or deleting any library bumps. The fragment's timeout is the
+`{% cache %}` under a version number kept in the shared cache (the database or Redis, so
+every process agrees), which saving or deleting any library bumps. The fragment's timeout is the
 safety net for changes that bypass model signals (bulk updates).
 """
 

@@ -182,9 +182,16 @@ SMS_SENDER = env.str("SMS_SENDER", default="Kirjasto")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 
 # --- Shared cache and abuse limits -----------------------------------------------------------
-# One cache for all app servers in production (rate limits must be counted together):
-# CACHE_URL=redis://127.0.0.1:6379/1. Local memory suits the single-process local run.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# One cache for every process and app server: rate limits are counted together, and a time
+# booked in one worker (or held by a cron job) is gone from the free-times page the others serve.
+# By default a table in the database (`migrate` creates it: digiopas/migrations); Redis for
+# many app servers: CACHE_URL=redis://127.0.0.1:6379/1. Never a per-process cache (locmem).
+CACHES = {"default": env.cache("CACHE_URL", default="dbcache://digiopas_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # Counters that keep their expiry (digiopas/cache.py); room for a consortium's pages and
+    # counters (Django's default of 300 entries would drop them as fast as they are made).
+    CACHES["default"]["BACKEND"] = "digiopas.cache.DatabaseCache"
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 10_000)
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # Redis unreachable: pages and bookings go on without the cache (digiopas/cache.py), and a
     # Redis that does not answer is given up after REDIS_TIMEOUT seconds instead of hanging.

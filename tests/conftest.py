@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
+from digiopas import settings as project_settings
 from tests import factories
 
 
@@ -25,8 +26,19 @@ def _english_outside_requests():
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rendered free times are cached per library; SQLite reuses ids between tests."""
+def _empty_cache(settings):
+    """One process, one local-memory cache, emptied for each test (rendered free times are
+    cached per library; SQLite reuses ids between tests), so query counts measure the data.
+    The default shared cache, a table in the database, has tests of its own
+    (tests/bookings/test_free_times_across_processes.py, test_patron_flow.py)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+
+
+@pytest.fixture
+def default_cache(settings):
+    """The cache as configured (without CACHE_URL: the database table every process shares)."""
+    settings.CACHES = project_settings.CACHES
     cache.clear()
 
 
