@@ -2,10 +2,10 @@
 
 The free-times page is the page patrons load most, and rendering a few thousand times is most of
 its cost. The rendered list is cached under the library's *version*, a number in the shared
-cache (Redis in production, so all app servers agree) that every service changing which times
-are free bumps: booking, cancelling, moving, generating or removing slots, closures and
-waiting-list holds. The next page view then renders afresh, so a booked time is gone from the
-very next page.
+cache (a database table by default, Redis for many app servers: every process agrees) that
+every service changing which times are free bumps: booking, cancelling, moving, generating or
+removing slots, closures and waiting-list holds. The next page view then renders afresh, so a
+booked time is gone from the very next page.
 
 Time changes the list too, with nobody writing anything: the first time falls inside the
 online notice, a waiting-list hold lapses, the horizon moves at midnight. The cached list knows
@@ -166,11 +166,11 @@ def _render(library: Library, times: FreeTimes) -> bytes:
     return render_to_string("bookings/_free_times_list.html", context).encode()
 
 
-def _list_key(library: Library, now: dt.datetime) -> str:
+def _list_key(library: Library, now: dt.datetime, version: int | None) -> str:
     parts = (
         "free-times-list",
         library.pk,
-        library_version(library.pk),
+        version,
         translation.get_language(),
         timezone.localdate(now),
         library.min_notice_minutes,
@@ -180,9 +180,14 @@ def _list_key(library: Library, now: dt.datetime) -> str:
     return ":".join(str(part) for part in parts)
 
 
-def _free_times_list(library: Library, *, now: dt.datetime) -> tuple[bytes, dt.datetime | None]:
-    """The rendered list (UTF-8) and when it goes stale by itself: cached while unchanged."""
-    key = _list_key(library, now)
+def _free_times_list(
+    library: Library, *, now: dt.datetime, version: int | None
+) -> tuple[bytes, dt.datetime | None]:
+    """The rendered list (UTF-8) and when it goes stale by itself: cached while unchanged.
+
+    `version` is the library's, read once per request by the caller (each read is a query with
+    the database cache)."""
+    key = _list_key(library, now, version)
     cached = cache.get(key)
     if cached is not None:
         html, valid_until = cached
@@ -196,7 +201,7 @@ def _free_times_list(library: Library, *, now: dt.datetime) -> tuple[bytes, dt.d
 
 def free_times_html(library: Library, *, now: dt.datetime) -> bytes:
     """The rendered free-times list (UTF-8): from the cache while nothing has changed."""
-    return _free_times_list(library, now=now)[0]
+    return _free_times_list(library, now=now, version=library_version(library.pk))[0]
 
 
 def _until(valid_until: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
@@ -280,13 +285,14 @@ def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) ->
     """
     if not _is_the_same_for_everyone(request):
         library = get_object_or_404(Library, slug=slug, is_active=True)
-        return _render_page(request, library, _free_times_list(library, now=now)[0])
+        html = _free_times_list(library, now=now, version=library_version(library.pk))[0]
+        return _render_page(request, library, html)
     key = _page_key(request, slug, now)
     page = _cached_page(key, now=now)
     if page is None:
         library = get_object_or_404(Library, slug=slug, is_active=True)
         version = library_version(library.pk)  # read before the list: a change meanwhile wins
-        html, valid_until = _free_times_list(library, now=now)
+        html, valid_until = _free_times_list(library, now=now, version=version)
         body = _render_page(request, library, html).content
         gzipped = gzip.compress(body, compresslevel=6, mtime=0)
         page = _Page(body, gzipped, library.pk, version, _until(valid_until, now=now))
