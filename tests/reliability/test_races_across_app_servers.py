@@ -489,8 +489,10 @@ def race_for_a_time_the_waiting_list_wants(n: int, app_servers, http, tally: Tal
         path = reverse("bookings:booking_change_to", args=[booking.token, target.pk])
         movers.append((person, path, person.open_form(path)))
 
+    # Paths are made here: a racing thread would make them in the default language, Finnish.
+    resize = reverse("bookings:booking_resize", args=[owner_booking.token])
+
     def extend() -> None:
-        resize = reverse("bookings:booking_resize", args=[owner_booking.token])
         response = owner.post(resize, {**owner_form, "slot_count": "2"})
         if response.status_code >= 500:
             tally.add("5xx", f"{response.status_code} resize")
@@ -501,7 +503,8 @@ def race_for_a_time_the_waiting_list_wants(n: int, app_servers, http, tally: Tal
         elif TAKEN_MESSAGE in page.text or HELD_MESSAGE in page.text:
             tally.add("friendly")
         else:
-            tally.add("other", f"resize {response.status_code} {page.text[:300]}")
+            alerts = re.findall(r'role="status">(.*?)</div>', page.text)
+            tally.add("other", f"resize {response.status_code} {alerts}")
 
     def move(person: Person, path: str, form: dict) -> Callable[[], None]:
         def attempt() -> None:
