@@ -32,7 +32,7 @@ from django.utils import formats, timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
-from . import cache_versions
+from . import cache_versions, rules
 from .models import Library, Slot
 
 FRAGMENT_SECONDS = 10 * 60
@@ -108,11 +108,7 @@ def free_times(library: Library, *, now: dt.datetime) -> FreeTimes:
     The same times as `availability.bookable_slots`; the held ones are read too, to know when
     their hold lapses.
     """
-    notice = dt.timedelta(minutes=library.min_notice_minutes)
-    today = timezone.localdate(now)
-    horizon_end = timezone.make_aware(
-        dt.datetime.combine(today + dt.timedelta(weeks=library.booking_horizon_weeks), dt.time.min)
-    )
+    notice, horizon_end = rules.online_notice(library), rules.horizon_end(library, now=now)
     rows = (
         Slot.objects.at(library)
         .free()
