@@ -31,10 +31,31 @@ from .models import (
     Weekday,
     WeeklySchedule,
 )
+from .phone_numbers import phone_as_written, phone_search_term
 
 
 def local_time(value) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H.%M") if value else "–"
+
+
+class PhoneSearchMixin:
+    """Finds a number however staff type it: `0401234567`, `040 123 4567`, `+358 40 123 4567`.
+
+    The usual search looks for each word inside the stored E.164 form (+358401234567), where
+    `040` or `123` never appear; a term that is a phone number also matches it exactly.
+    """
+
+    phone_search_fields: tuple[str, ...] = ("phone",)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        number = phone_search_term(search_term)
+        if number:
+            same_number = Q()
+            for field in self.phone_search_fields:
+                same_number |= Q(**{field: number})
+            results |= queryset.filter(same_number)
+        return results, may_have_duplicates
 
 
 class LibraryScopedAdmin(admin.ModelAdmin):
@@ -297,7 +318,7 @@ class SlotForm(forms.ModelForm):
 
 
 @admin.register(Slot)
-class SlotAdmin(LibraryScopedAdmin):
+class SlotAdmin(PhoneSearchMixin, LibraryScopedAdmin):
     form = SlotForm
     list_display = ["local_start", "local_end", "guide", "library", "booking", "held_until"]
     list_filter = ["library", "guide", BookedFilter, "starts_at"]
@@ -305,6 +326,7 @@ class SlotAdmin(LibraryScopedAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ["guide", "library"]
     search_fields = ["booking__patron_name", "booking__phone", "booking__email"]
+    phone_search_fields = ("booking__phone",)
     actions = ["remove_free_slots"]
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
@@ -385,12 +407,12 @@ class BookingTopicInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(LibraryScopedAdmin):
+class BookingAdmin(PhoneSearchMixin, LibraryScopedAdmin):
     inlines = [BookingTopicInline, NotificationInline]
     list_display = [
         "local_start",
         "patron_name",
-        "phone",
+        "phone_number",
         "email",
         "guide",
         "library",
@@ -498,6 +520,10 @@ class BookingAdmin(LibraryScopedAdmin):
     def local_start(self, booking: Booking) -> str:
         return local_time(booking.starts_at)
 
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_number(self, booking: Booking) -> str:
+        return phone_as_written(booking.phone)
+
     @admin.display(description=_("actions"))
     def staff_actions(self, booking: Booking) -> str:
         if booking.pk is None:
@@ -552,11 +578,11 @@ class WaitingListEntryForm(forms.ModelForm):
 
 
 @admin.register(WaitingListEntry)
-class WaitingListEntryAdmin(LibraryScopedAdmin):
+class WaitingListEntryAdmin(PhoneSearchMixin, LibraryScopedAdmin):
     form = WaitingListEntryForm
     list_display = [
         "patron_name",
-        "phone",
+        "phone_number",
         "email",
         "library",
         "days",
@@ -574,6 +600,10 @@ class WaitingListEntryAdmin(LibraryScopedAdmin):
     # Entries end by removing (an offered time goes to the next in line) or erasing.
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_number(self, entry: WaitingListEntry) -> str:
+        return phone_as_written(entry.phone)
 
     @admin.display(description=_("days that suit"))
     def days(self, entry: WaitingListEntry) -> str:
@@ -604,15 +634,22 @@ class WaitingListEntryAdmin(LibraryScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(LibraryScopedAdmin):
-    """The staff call list: messages past the text-message cap, and failed ones."""
+class NotificationAdmin(PhoneSearchMixin, LibraryScopedAdmin):
+    """The staff call list: messages past the text-message cap or to a landline, and failed
+    ones."""
 
     # Each message carries its booking's or entry's library: the default lookup, no OR of joins.
 
     list_display = ["created_at", "kind", "channel", "state", "patron", "phone", "about_starts_at"]
     list_filter = ["state", "kind", "channel"]
     list_select_related = ["booking__library", "waiting_entry__library"]
-    search_fields = ["booking__patron_name", "booking__phone", "waiting_entry__patron_name"]
+    search_fields = [
+        "booking__patron_name",
+        "booking__phone",
+        "waiting_entry__patron_name",
+        "waiting_entry__phone",
+    ]
+    phone_search_fields = ("booking__phone", "waiting_entry__phone")
     readonly_fields = [
         "booking",
         "waiting_entry",
@@ -637,7 +674,7 @@ class NotificationAdmin(LibraryScopedAdmin):
 
     @admin.display(description=_("phone"))
     def phone(self, notification: Notification) -> str:
-        return (notification.booking or notification.waiting_entry).phone
+        return phone_as_written((notification.booking or notification.waiting_entry).phone)
 
     @admin.action(description=_("Mark the selected calls as done"))
     def mark_called(self, request, queryset) -> None:

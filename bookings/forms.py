@@ -2,7 +2,6 @@ import re
 import secrets
 import time
 
-import phonenumbers
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from digiopas.form_rendering import BootstrapForm
 
 from .models import Booking, DeviceType, Topic, Weekday
+from .phone_numbers import can_receive_texts, phone_e164
 from .services import MAX_SLOTS_PER_BOOKING
 
 # The largest id a database column holds; bigger numbers cannot name any row.
@@ -50,16 +50,13 @@ class ChoiceOfRows(forms.ModelMultipleChoiceField):
 
 
 def normalise_phone(raw: str) -> str:
-    """A Finnish or international number in E.164 form, or ValidationError."""
-    try:
-        number = phonenumbers.parse(raw, "FI")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_possible_number(number):
+    """A real Finnish or international number in E.164 form, or ValidationError."""
+    number = phone_e164(raw)
+    if number is None:
         raise forms.ValidationError(
             _("Please check the phone number, for example 040 123 4567."), code="phone"
         )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 class BotTrapMixin(BootstrapForm):
@@ -131,6 +128,11 @@ class PatronContactForm(forms.Form):
         error_messages={"required": _("Please tick the box so that we may keep your details.")},
     )
 
+    # Messages go by e-mail when there is an address, else by text message: a patron who
+    # gives only a number must give one that receives them. Staff may book for a landline
+    # caller (DeskBookingForm); the library then calls instead (notifications._patron_channel).
+    phone_must_receive_texts = True
+
     def clean_patron_name(self) -> str:
         name = " ".join(self.cleaned_data["patron_name"].split())
         if not name:
@@ -143,12 +145,24 @@ class PatronContactForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if not cleaned.get("phone") and not cleaned.get("email") and not self.has_error("phone"):
+        phone, email = cleaned.get("phone"), cleaned.get("email")
+        if not phone and not email and not self.has_error("phone"):
             self.add_error(
                 "phone",
                 forms.ValidationError(
                     _("Please give a phone number or an e-mail address so we can reach you."),
                     code="contact",
+                ),
+            )
+        elif phone and not email and self.phone_must_receive_texts and not can_receive_texts(phone):
+            self.add_error(
+                "phone",
+                forms.ValidationError(
+                    _(
+                        "We send you text messages, and this looks like a landline number. "
+                        "Please give a mobile number, or an e-mail address as well."
+                    ),
+                    code="landline",
                 ),
             )
         return cleaned
@@ -267,7 +281,12 @@ class DeskDayForm(forms.Form):
 
 
 class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
-    """Staff booking for a patron on the phone or at the desk: name and phone are enough."""
+    """Staff booking for a patron on the phone or at the desk: name and phone are enough.
+
+    A landline will do: the library then calls the patron instead of sending text messages.
+    """
+
+    phone_must_receive_texts = False
 
     field_order = [
         "minutes",
@@ -327,6 +346,9 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         )
         self.order_fields(self.field_order)
         self.fields["patron_name"].label = _("Patron's name")
-        self.fields["phone"].help_text = _("A phone number is enough; e-mail is optional.")
+        self.fields["phone"].help_text = _(
+            "A phone number is enough; e-mail is optional. For a landline number the library "
+            "calls the patron instead of sending text messages."
+        )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Book and print the slip")))

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from . import sms
 from .calendar_file import booking_ics
 from .models import Booking, Notification, WaitingListEntry
+from .phone_numbers import can_receive_texts
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,8 @@ def stale_claim(*, now: dt.datetime) -> Q:
 
 def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[str, int]:
     """Messages about times still ahead that staff must handle by phone (one query): those over
-    the text-message cap (the call list), those that failed every attempt, and those stuck
-    being sent. For the admin's front page; `library_ids` None means every library."""
+    the text-message cap or to a landline (the call list), those that failed every attempt, and
+    those stuck being sent. For the admin's front page; `library_ids` None means every library."""
     waiting = Notification.objects.filter(
         state__in=[State.TO_CALL, State.FAILED, State.SENDING], about_starts_at__gte=now
     )
@@ -77,10 +78,13 @@ def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[
 
 
 def _patron_channel(booking: Booking | WaitingListEntry, *, now: dt.datetime) -> tuple[str, str]:
-    """E-mail when we have an address; else a text message while the library's cap allows."""
+    """E-mail when we have an address; else a text message to a mobile number while the
+    library's cap allows; else the call list (a landline, as staff may book for one)."""
     if booking.email:
         return Notification.Channel.EMAIL, State.PENDING
-    if sms_sent_this_month(booking.library_id, now=now) < booking.library.sms_monthly_cap:
+    if can_receive_texts(booking.phone) and (
+        sms_sent_this_month(booking.library_id, now=now) < booking.library.sms_monthly_cap
+    ):
         return Notification.Channel.SMS, State.PENDING
     return Notification.Channel.CALL, State.TO_CALL
 
