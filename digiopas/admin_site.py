@@ -2,30 +2,42 @@
 
 from django.conf import settings
 from django.contrib.admin.sites import AdminSite
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
-from django_otp.forms import OTPAuthenticationFormMixin
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
-    """Username, password and the six-digit code from the staff member's authenticator app."""
+    """Username, password and the six-digit code from the staff member's authenticator app.
 
-    otp_error_messages = {
-        **OTPAuthenticationFormMixin.otp_error_messages,
-        "token_required": _("Please enter the six-digit code from your authenticator app."),
-        "invalid_token": _(
-            "That code did not match. Please enter the code your authenticator app shows now."
-        ),
-        "device_required": _(
-            "Your account has no authenticator app set up yet. Please ask a coordinator to "
-            "set one up for you."
-        ),
-        "verification_not_allowed": _(
-            "Too many wrong codes. Please wait a minute and try again with a new code."
+    One answer for every wrong sign-in: a different one for a right password with a missing or
+    wrong code would tell whoever is guessing that the password is right. Such an attempt also
+    counts towards the sign-in pause (django-axes), like a wrong password.
+    """
+
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username, password or code is not right. Please check them and try again "
+            "with the code your authenticator app shows now."
         ),
     }
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except ValidationError:
+            if self.user_cache is not None:  # the password was right, the code was not
+                user_login_failed.send(
+                    sender=__name__,
+                    credentials={"username": self.cleaned_data.get("username")},
+                    request=self.request,
+                )
+                self.user_cache = None
+            raise self.get_invalid_login_error() from None
 
     def _chosen_device(self, user):
         # Staff have one authenticator app each: no device menu to choose from.
