@@ -19,9 +19,18 @@ logger = logging.getLogger(__name__)
 STAFF_NAMESPACES = {"admin", "staff"}
 
 
+def staff_page(view):
+    """Marks a view outside the staff namespaces (a principles draft) as a staff page: never
+    cached or framed, and in production mode only for a sign-in verified with a code."""
+    view.is_staff_page = True
+    return view
+
+
 def is_staff_page(request: HttpRequest) -> bool:
     match = request.resolver_match
-    return match is not None and match.namespace in STAFF_NAMESPACES
+    return match is not None and (
+        match.namespace in STAFF_NAMESPACES or getattr(match.func, "is_staff_page", False)
+    )
 
 
 def is_private_link_page(request: HttpRequest) -> bool:
@@ -106,8 +115,9 @@ class SessionIdleTimeoutMiddleware:
 class StaffTwoFactorMiddleware:
     """When STAFF_OTP_REQUIRED, staff pages need a sign-in verified with an authenticator code.
 
-    The admin checks this itself (digiopas.admin_site); this covers the staff/ pages, whose
-    views only ask for is_staff. Must come after django_otp's OTPMiddleware.
+    The admin checks this itself (digiopas.admin_site); this covers the staff/ pages and the
+    views marked `staff_page`, which only ask for is_staff. Must come after django_otp's
+    OTPMiddleware.
     """
 
     def __init__(self, get_response) -> None:
@@ -117,7 +127,12 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
-        if not settings.STAFF_OTP_REQUIRED or request.resolver_match.namespace != "staff":
+        if not settings.STAFF_OTP_REQUIRED:
+            return None
+        # Not the admin: it asks for the code itself, on its own sign-in page.
+        if request.resolver_match.namespace != "staff" and not getattr(
+            view_func, "is_staff_page", False
+        ):
             return None
         user = request.user
         if user.is_authenticated and not user.is_verified():

@@ -1,8 +1,12 @@
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import get_language
+
+from digiopas.middleware import staff_page
 
 from .content import PageContent, localise, snapshot_of
 from .models import Page, PublishedVersion
@@ -18,17 +22,26 @@ def poster(request: HttpRequest) -> HttpResponse:
     return _published(request, "principles/poster.html")
 
 
+def _may_see_drafts(user) -> bool:
+    # As in the admin, where changing the page includes seeing it.
+    return user.has_perm("principles.view_page") or user.has_perm("principles.change_page")
+
+
+@staff_page
 @staff_member_required
 def draft_preview(request: HttpRequest) -> HttpResponse:
     return _draft(request, "principles/page.html")
 
 
+@staff_page
 @staff_member_required
 def draft_poster_preview(request: HttpRequest) -> HttpResponse:
     return _draft(request, "principles/poster.html")
 
 
+@staff_page
 @staff_member_required
+@permission_required("principles.view_publishedversion", raise_exception=True)
 def version_preview(request: HttpRequest, number: int) -> HttpResponse:
     version = get_object_or_404(PublishedVersion, number=number)
     content = localise(version.snapshot, get_language(), published_at=version.published_at)
@@ -45,6 +58,8 @@ def _published(request: HttpRequest, template: str) -> HttpResponse:
 
 
 def _draft(request: HttpRequest, template: str) -> HttpResponse:
+    if not _may_see_drafts(request.user):
+        raise PermissionDenied
     draft = get_object_or_404(Page.objects.with_content())
     content = localise(snapshot_of(draft), get_language())
     poster_url = reverse("principles:draft_poster_preview")
