@@ -8,7 +8,7 @@ the library instead, and nothing is saved.
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
@@ -50,12 +50,21 @@ def too_many_requests(request: HttpRequest, library=None) -> HttpResponse:
 
 
 def limit_private_links(view):
-    """Slow down anyone guessing private links: each address gets a generous hourly quota."""
+    """Slow down anyone guessing private links: each address may miss a generous number of
+    times an hour, then its misses are answered with the 429 page instead of the 404.
+
+    Only misses count, and a right link always opens: a library's computers and a mobile
+    network put many patrons behind one address, and one guesser there must not lock the
+    others out of their own bookings.
+    """
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if over_limit(request, "private_link"):
-            return too_many_requests(request)
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            if over_limit(request, "private_link"):
+                return too_many_requests(request)
+            raise
 
     return wrapper
