@@ -84,7 +84,9 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             return _confirmation(request, booking, now)
-    return render(request, "bookings/book.html", {"slot": slot, "form": form})
+    response = render(request, "bookings/book.html", {"slot": slot, "form": form})
+    add_never_cache_headers(response)  # its signed secret leads to the booking it makes
+    return response
 
 
 def _confirmation(request: HttpRequest, booking: Booking, now) -> HttpResponse:

@@ -1,11 +1,13 @@
 """Content-Security-Policy everywhere; no caching of personal data; staff pages never framed."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from bookings.views import booking_url
 from tests.factories import make_booking, make_slot
@@ -97,6 +99,19 @@ def test_the_patrons_own_pages_are_never_cached(client):
         response = client.get(url)
         assert "no-store" in response["Cache-Control"], url
         assert CSP_HEADER in response, url
+
+
+def test_the_booking_form_with_its_secret_is_never_cached(client, library, guide):
+    slot = make_slot(guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=3))
+    url = reverse("bookings:book", args=[library.slug, slot.pk])
+
+    form = client.get(url)
+    sent_back = client.post(url, {"patron_name": "Aino", "phone": "040 123 4567"})  # no consent
+
+    for response in (form, sent_back):
+        assert response.status_code == 200
+        assert 'name="submission"' in response.text  # the secret behind the private link
+        assert "no-store" in response["Cache-Control"]
 
 
 def test_the_admin_pages_are_never_cached(client, superuser):
