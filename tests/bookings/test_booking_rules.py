@@ -87,6 +87,17 @@ def test_staff_moving_a_booking_cannot_take_a_held_time_either(library, guide, n
         booking_reschedule(booking=booking, first_slot=held, slot_count=1, now=now, by_staff=True)
 
 
+def test_the_desk_cannot_book_a_held_time_for_a_caller(admin_client, library, guide, now):
+    held = make_slot(guide=guide, library=library, starts_at=now + dt.timedelta(days=3))
+    hold(held, now)
+
+    response = admin_client.get(reverse("staff:desk_book", args=[held.pk]), follow=True)
+
+    assert HELD in response.content.decode()
+    held.refresh_from_db()
+    assert held.booking_id is None
+
+
 def test_a_held_time_opens_no_form_and_says_it_is_kept_not_taken(client, library, guide, now):
     held = make_slot(guide=guide, library=library, starts_at=now + dt.timedelta(days=3))
     hold(held, now)
