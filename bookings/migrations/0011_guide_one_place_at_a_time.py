@@ -27,6 +27,9 @@ def add_constraint(apps, schema_editor):
               AND (o.booking_id IS NOT NULL OR o.id < s.id)
             """
         )
+        # The deleted rows' deferred foreign-key checks run now: ALTER TABLE refuses a table
+        # with pending trigger events.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             """
             SELECT count(*) FROM bookings_slot AS s JOIN bookings_slot AS o
