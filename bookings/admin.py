@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 from . import privacy, rules, services, waiting_list
 from .access import visible_libraries
 from .availability_cache import free_times_changed
-from .forms import normalise_phone
+from .forms import normalise_phone, visible_text
 from .models import (
     AccessLogEntry,
     Booking,
@@ -575,6 +575,12 @@ class WaitingListEntryForm(forms.ModelForm):
     def clean_phone(self) -> str:
         raw = self.cleaned_data["phone"].strip()
         return normalise_phone(raw) if raw else ""
+
+    def clean_patron_name(self) -> str:
+        return visible_text(self.cleaned_data["patron_name"]).strip()
+
+    def clean_need(self) -> str:
+        return visible_text(self.cleaned_data["need"]).strip()
 
 
 @admin.register(WaitingListEntry)

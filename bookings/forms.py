@@ -1,6 +1,8 @@
+import datetime as dt
 import re
 import secrets
 import time
+import unicodedata
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -17,6 +19,21 @@ from .services import MAX_SLOTS_PER_BOOKING
 
 # The largest id a database column holds; bigger numbers cannot name any row.
 LARGEST_ID = 2**63 - 1
+# The years a staff form's day may fall in: far enough for any real schedule or statistics,
+# near enough that the day before and after always exist (9999-12-31 has no next day).
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+def day_within_years(day: dt.date) -> dt.date:
+    """`day` if it falls in FIRST_YEAR to LAST_YEAR, else a ValidationError saying so."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Please give a day between the years %(first)d and %(last)d.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="year",
+        )
+    return day
 
 
 def _reject_impossible_ids(values, field: forms.Field) -> None:
@@ -57,6 +74,21 @@ def normalise_phone(raw: str) -> str:
             _("Please check the phone number, for example 040 123 4567."), code="phone"
         )
     return number
+
+
+# Characters that are there but not seen: controls, and format characters such as the
+# direction overrides (U+202A to U+202E, U+2066 to U+2069, U+200E/F) that turn the printed day's
+# text around. Line breaks and tabs stay; so do the joiners some scripts and emoji need.
+KEPT_INVISIBLES = {"\n", "\r", "\t", "\u200c", "\u200d"}
+
+
+def visible_text(text: str) -> str:
+    """`text` without invisible control and format characters."""
+    return "".join(
+        char
+        for char in text
+        if char in KEPT_INVISIBLES or unicodedata.category(char) not in ("Cc", "Cf")
+    )
 
 
 class BotTrapMixin(BootstrapForm):
@@ -134,7 +166,7 @@ class PatronContactForm(forms.Form):
     phone_must_receive_texts = True
 
     def clean_patron_name(self) -> str:
-        name = " ".join(self.cleaned_data["patron_name"].split())
+        name = " ".join(visible_text(self.cleaned_data["patron_name"]).split())
         if not name:
             raise forms.ValidationError(_("Please tell us your name."), code="required")
         return name
@@ -142,6 +174,10 @@ class PatronContactForm(forms.Form):
     def clean_phone(self) -> str:
         raw = self.cleaned_data["phone"].strip()
         return normalise_phone(raw) if raw else ""
+
+    # Called for the subclasses' own `need` fields (each has its label and length).
+    def clean_need(self) -> str:
+        return visible_text(self.cleaned_data["need"]).strip()
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -278,6 +314,9 @@ class DeskDayForm(forms.Form):
     def __init__(self, *args, libraries, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["library"].queryset = libraries
+
+    def clean_day(self) -> dt.date:
+        return day_within_years(self.cleaned_data["day"])
 
 
 class DeskBookingForm(BookingDetailsMixin, PatronContactForm):

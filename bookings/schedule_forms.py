@@ -9,12 +9,9 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .forms import FIRST_YEAR, LAST_YEAR, day_within_years, visible_text
 from .models import Booking, Guide, Library
 from .services import ATTENDANCE_STATUSES
-
-# Far enough for any real schedule, near enough that the previous and next day always exist.
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
 
 # "2026-W50" from a week picker; "2026-50", "50/2026" and "50.2026" typed where there is none.
 WEEK_PATTERNS = (
@@ -74,14 +71,7 @@ class DayForm(forms.Form):
         )
 
     def clean_day(self) -> dt.date:
-        day = self.cleaned_data["day"]
-        if not FIRST_YEAR <= day.year <= LAST_YEAR:
-            raise forms.ValidationError(
-                _("Please give a day between the years %(first)d and %(last)d.")
-                % {"first": FIRST_YEAR, "last": LAST_YEAR},
-                code="year",
-            )
-        return day
+        return day_within_years(self.cleaned_data["day"])
 
     def clean_guide(self) -> Guide | None:
         return self.guides_by_pk.get(self.cleaned_data["guide"])
@@ -140,3 +130,6 @@ class AttendanceForm(forms.Form):
         max_length=Booking._meta.get_field("staff_notes").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def clean_staff_notes(self) -> str:
+        return visible_text(self.cleaned_data["staff_notes"]).strip()

@@ -11,12 +11,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .forms import ChoiceOfRow
+from .forms import FIRST_YEAR, LAST_YEAR, ChoiceOfRow
 from .models import Guide, Library
 from .statistics import Period
 
-FIRST_YEAR = 2000
-LAST_YEAR = 2100
 LONGEST_PERIOD = dt.timedelta(days=3 * 366)
 
 # "2026-12" from a month picker, or "12/2026" and "12.2026" typed where the browser has none.

@@ -7,6 +7,7 @@ that a refused request leaves the database as it was.
 
 import datetime as dt
 import os
+import re
 
 import pytest
 from django.core.cache import cache
@@ -18,6 +19,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from bookings.forms import visible_text
 from bookings.models import Booking, Notification, Slot, WaitingListEntry
 from tests.factories import form_started, make_booking, make_device, make_slot, make_topic
 
@@ -211,3 +213,121 @@ def test_odd_numbers_as_a_device_or_topic_are_wrong_choices(client, world, value
     )
 
     assert response.status_code == 200
+
+
+FAR_OFF_DAYS = ["9999-12-31", "31.12.9999", "0001-01-01"]
+
+
+@pytest.mark.parametrize("day", FAR_OFF_DAYS)
+def test_a_far_off_day_at_the_desk_gets_a_friendly_message(admin_client, world, day):
+    library, _, booking = world
+
+    for url in ("/en/staff/book/", f"/en/staff/bookings/{booking.pk}/move/"):
+        response = admin_client.get(url, {"library": library.pk, "day": day})
+
+        assert response.status_code == 200, url
+        assert "Please give a day between the years 2000 and 2100." in response.text, url
+
+
+@pytest.mark.parametrize("day", FAR_OFF_DAYS)
+def test_a_far_off_day_or_week_is_answered_on_every_staff_page(admin_client, world, guide, day):
+    library, _, _ = world
+    pages = [
+        (f"/en/staff/day/{library.slug}/", {"day": day}),
+        (f"/en/staff/week/{library.slug}/{guide.pk}/", {"week": "9999-W52"}),
+        (f"/en/staff/week/{library.slug}/{guide.pk}/", {"week": "0001-W01"}),
+        ("/en/staff/statistics/", {"period": "range", "starts_on": day, "ends_on": day}),
+        ("/en/staff/statistics/", {"period": "month", "month": "9999-12"}),
+        ("/en/staff/statistics/", {"period": "year", "year": "9999"}),
+    ]
+
+    for url, params in pages:
+        assert admin_client.get(url, params).status_code == 200, (url, params)
+
+
+# Characters that turn text around or hide it, as a prankster would paste them.
+DIRECTION_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+INVISIBLE = re.compile(f"[{DIRECTION_CONTROLS}\u00ad\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def test_invisible_characters_are_taken_out_and_the_rest_kept():
+    typed = "Ai\u202eno\u2066 Asia\u00adkas\u200f\n👩\u200d💻 Öljy\tå\x07"
+
+    assert visible_text(typed) == "Aino Asiakas\n👩\u200d💻 Öljy\tå"
+
+
+def test_direction_controls_in_an_online_booking_never_reach_the_printed_day(
+    client, admin_client, world
+):
+    library, slot, _ = world
+    client.post(
+        f"/en/libraries/{library.slug}/book/{slot.pk}/",
+        {
+            "minutes": "15",
+            "patron_name": "\u202eAino\u202c Asiakas",
+            "phone": "040 123 4567",
+            "device": str(make_device().pk),
+            "need": "Pankki\u2066sovellus\u2069\nja kuvat\u200f",
+            "consent": "on",
+            "started": form_started(),
+        },
+    )
+
+    booking = Booking.objects.get(slots=slot)
+    day = timezone.localdate(slot.starts_at).isoformat()
+    printed = admin_client.get(f"/en/staff/day/{library.slug}/", {"day": day}).text
+    assert booking.patron_name == "Aino Asiakas"
+    assert booking.need == "Pankkisovellus\nja kuvat"
+    assert "Aino Asiakas" in printed
+    assert not INVISIBLE.search(printed)
+
+
+def test_direction_controls_are_taken_out_of_the_waiting_list_form(client, world):
+    library, _, _ = world
+
+    client.post(
+        f"/en/libraries/{library.slug}/waiting-list/",
+        {
+            "patron_name": "Olli\u202e Odottaja",
+            "phone": "040 111 2222",
+            "need": "\u2067Tabletti\u2069",
+            "consent": "on",
+            "started": form_started(),
+        },
+    )
+
+    entry = WaitingListEntry.objects.get()
+    assert (entry.patron_name, entry.need) == ("Olli Odottaja", "Tabletti")
+
+
+def test_direction_controls_are_taken_out_of_what_staff_type_at_the_desk(admin_client, world):
+    _, slot, _ = world
+
+    admin_client.post(
+        f"/en/staff/book/{slot.pk}/",
+        {
+            "minutes": "15",
+            "patron_name": "Puhelin\u202d Paavo",
+            "phone": "040 765 4321",
+            "channel": "phone",
+            "language": "fi",
+            "device": str(make_device().pk),
+            "need": "Sähkö\u200eposti",
+            "consent": "on",
+        },
+    )
+
+    booking = Booking.objects.get(slots=slot)
+    assert (booking.patron_name, booking.need) == ("Puhelin Paavo", "Sähköposti")
+
+
+def test_direction_controls_are_taken_out_of_the_staff_note_on_the_printed_day(admin_client, world):
+    _, _, booking = world
+
+    admin_client.post(
+        f"/en/staff/bookings/{booking.pk}/attendance/",
+        {"status": "booked", "staff_notes": "Soita\u202e ensin"},
+    )
+
+    booking.refresh_from_db()
+    assert booking.staff_notes == "Soita ensin"
