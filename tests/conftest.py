@@ -2,6 +2,7 @@ import os
 
 import pytest
 import time_machine
+from django.conf import global_settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
@@ -40,6 +41,18 @@ def default_cache(settings):
     """The cache as configured (without CACHE_URL: the database table every process shares)."""
     settings.CACHES = project_settings.CACHES
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request, settings):
+    """MD5 for the suite, as healthchecks does: every signed-in client would otherwise pay a full
+    PBKDF2 run. Django's own hashers stay after it, so a password hashed before still checks.
+    The reliability suite's app servers are other processes with the production settings."""
+    if not request.node.get_closest_marker("reliability"):
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *global_settings.PASSWORD_HASHERS,
+        ]
 
 
 @pytest.fixture(autouse=True)

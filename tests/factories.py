@@ -38,6 +38,24 @@ def make_library(**overrides) -> Library:
     return Library.objects.create(**{**fields, **overrides})
 
 
+def make_staff(*libraries: Library, permissions: tuple[str, ...] | list[str] = ()):
+    """A staff member of `libraries` with these permissions: "codename" in the bookings app, or
+    "app_label.codename"."""
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user(username=f"staff{next(_serial)}", is_staff=True)
+    for library in libraries:
+        library.staff.add(user)
+    for permission in permissions:
+        app_label, _, codename = permission.rpartition(".")
+        user.user_permissions.add(
+            Permission.objects.get(
+                content_type__app_label=app_label or "bookings", codename=codename
+            )
+        )
+    return user
+
+
 def make_guide(*, libraries=(), **overrides) -> Guide:
     n = next(_serial)
     user = get_user_model().objects.create_user(username=f"guide{n}", is_staff=True)

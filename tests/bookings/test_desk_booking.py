@@ -1,27 +1,25 @@
 import datetime as dt
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import Booking
-from tests.factories import make_booking, make_device, make_library, make_slot, make_slot_run
+from tests.factories import (
+    make_booking,
+    make_device,
+    make_library,
+    make_slot,
+    make_slot_run,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def make_staff(library, *codenames: str):
-    user = get_user_model().objects.create_user(username=f"staff-{library.slug}", is_staff=True)
-    library.staff.add(user)
-    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
-    return user
-
-
 @pytest.fixture
 def desk(client, library):
-    client.force_login(make_staff(library, "add_booking", "view_booking"))
+    client.force_login(make_staff(library, permissions=["add_booking", "view_booking"]))
     return client
 
 
@@ -87,7 +85,7 @@ def test_a_time_taken_meanwhile_sends_staff_back_to_the_day(desk, library, guide
 
 
 def test_staff_of_another_library_cannot_book_or_read_its_slips(client, library, guide):
-    other_staff = make_staff(make_library(), "add_booking", "view_booking")
+    other_staff = make_staff(make_library(), permissions=["add_booking", "view_booking"])
     client.force_login(other_staff)
     slot = make_slot(guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=1))
     booking = make_booking(
@@ -122,7 +120,7 @@ def test_a_nonsense_day_gets_a_form_error_not_a_crash(desk, library):
 
 @pytest.fixture
 def desk_editor(client, library):
-    client.force_login(make_staff(library, "change_booking", "view_booking"))
+    client.force_login(make_staff(library, permissions=["change_booking", "view_booking"]))
     return client
 
 
@@ -164,7 +162,7 @@ def test_staff_cancel_a_booking_after_confirming(desk_editor, library, guide):
 
 
 def test_staff_cannot_move_or_cancel_another_librarys_booking(client, library, guide):
-    client.force_login(make_staff(make_library(), "change_booking", "view_booking"))
+    client.force_login(make_staff(make_library(), permissions=["change_booking", "view_booking"]))
     booking = make_booking(
         slot=make_slot(
             guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=1)

@@ -26,6 +26,7 @@ from tests.factories import (
     make_library,
     make_slot,
     make_slot_run,
+    make_staff,
     make_topic,
 )
 
@@ -41,17 +42,6 @@ def book(slot, *, status=None, created_at=None, **fields) -> Booking:
     changes = {"status": status, "created_at": created_at}
     Booking.objects.filter(pk=booking.pk).update(**{k: v for k, v in changes.items() if v})
     return booking
-
-
-def make_staff(*libraries, can_see_statistics: bool = True):
-    user = get_user_model().objects.create_user(username=f"staff{next(_phones)}", is_staff=True)
-    for library in libraries:
-        library.staff.add(user)
-    if can_see_statistics:
-        user.user_permissions.add(
-            Permission.objects.get(content_type__app_label="bookings", codename="view_statistics")
-        )
-    return user
 
 
 def statistics_url(name: str = "statistics_page", **query) -> str:
@@ -264,7 +254,7 @@ def test_period_helpers_cover_whole_months_and_years():
 
 
 def test_the_page_shows_the_figures_of_the_chosen_month(client, december):
-    client.force_login(make_staff(december.library))
+    client.force_login(make_staff(december.library, permissions=["view_statistics"]))
 
     response = client.get(statistics_url(period="month", month="2026-12"))
 
@@ -281,7 +271,7 @@ def test_the_page_shows_the_figures_of_the_chosen_month(client, december):
 
 
 def test_without_a_choice_the_page_shows_this_month(client, library):
-    client.force_login(make_staff(library))
+    client.force_login(make_staff(library, permissions=["view_statistics"]))
 
     response = client.get(statistics_url())
 
@@ -291,7 +281,7 @@ def test_without_a_choice_the_page_shows_this_month(client, library):
 
 
 def test_staff_see_only_their_own_libraries_when_choosing_none(client, december):
-    client.force_login(make_staff(december.library))
+    client.force_login(make_staff(december.library, permissions=["view_statistics"]))
 
     response = client.get(statistics_url(period="month", month="2026-12"))
 
@@ -301,7 +291,7 @@ def test_staff_see_only_their_own_libraries_when_choosing_none(client, december)
 
 
 def test_staff_of_another_library_cannot_see_its_figures(client, december):
-    client.force_login(make_staff(december.elsewhere))
+    client.force_login(make_staff(december.elsewhere, permissions=["view_statistics"]))
 
     response = client.get(
         statistics_url(period="month", month="2026-12", library=december.library.pk)
@@ -315,7 +305,7 @@ def test_staff_of_another_library_cannot_see_its_figures(client, december):
 
 
 def test_a_guide_of_another_library_cannot_be_chosen(client, december):
-    client.force_login(make_staff(december.elsewhere))
+    client.force_login(make_staff(december.elsewhere, permissions=["view_statistics"]))
 
     response = client.get(statistics_url(period="month", month="2026-12", guide=december.maria.pk))
 
@@ -349,14 +339,14 @@ def test_anonymous_visitors_are_sent_to_the_login(client):
 
 
 def test_staff_without_the_permission_are_refused(client, library):
-    client.force_login(make_staff(library, can_see_statistics=False))
+    client.force_login(make_staff(library))
 
     assert client.get(statistics_url()).status_code == 403
     assert client.get(statistics_url("statistics_csv")).status_code == 403
 
 
 def test_the_admin_index_links_to_the_statistics(client, library):
-    client.force_login(make_staff(library))
+    client.force_login(make_staff(library, permissions=["view_statistics"]))
 
     response = client.get("/en/admin/")
 
@@ -385,7 +375,7 @@ def test_the_admin_index_links_to_the_statistics(client, library):
     ],
 )
 def test_nonsense_input_gets_a_friendly_error(client, library, query, message):
-    client.force_login(make_staff(library))
+    client.force_login(make_staff(library, permissions=["view_statistics"]))
 
     response = client.get(statistics_url(**query))
 
@@ -395,7 +385,7 @@ def test_nonsense_input_gets_a_friendly_error(client, library, query, message):
 
 
 def test_a_year_and_a_date_range_are_periods_too(client, december):
-    client.force_login(make_staff(december.library))
+    client.force_login(make_staff(december.library, permissions=["view_statistics"]))
 
     year = client.get(statistics_url(period="year", year="2026")).context["figures"]
     days = client.get(
@@ -407,7 +397,7 @@ def test_a_year_and_a_date_range_are_periods_too(client, december):
 
 
 def test_a_month_can_be_typed_the_finnish_way(client, december):
-    client.force_login(make_staff(december.library))
+    client.force_login(make_staff(december.library, permissions=["view_statistics"]))
 
     response = client.get(statistics_url(period="month", month="12.2026"))
 
@@ -418,7 +408,7 @@ def test_a_month_can_be_typed_the_finnish_way(client, december):
 
 
 def test_the_week_chart_is_an_inline_svg_with_a_text_alternative(client, december):
-    client.force_login(make_staff(december.library))
+    client.force_login(make_staff(december.library, permissions=["view_statistics"]))
 
     response = client.get(statistics_url(period="month", month="2026-12"))
 
@@ -435,7 +425,7 @@ def test_the_week_chart_is_an_inline_svg_with_a_text_alternative(client, decembe
 
 
 def test_the_chart_coordinates_stay_numbers_in_finnish(client, december):
-    client.force_login(make_staff(december.library))
+    client.force_login(make_staff(december.library, permissions=["view_statistics"]))
 
     with translation.override("fi"):
         url = reverse("staff:statistics_page") + "?period=month&month=2026-12"
@@ -456,7 +446,7 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_the_csv_has_a_header_and_the_same_figures(client, december):
-    client.force_login(make_staff(december.library))
+    client.force_login(make_staff(december.library, permissions=["view_statistics"]))
 
     response = client.get(statistics_url("statistics_csv", period="month", month="2026-12"))
 
@@ -482,7 +472,7 @@ def test_the_csv_has_a_header_and_the_same_figures(client, december):
 
 def test_the_csv_keeps_names_that_look_like_formulas_as_text(client, library):
     make_device(name="=HYPERLINK(1)")
-    client.force_login(make_staff(library))
+    client.force_login(make_staff(library, permissions=["view_statistics"]))
 
     rows = read_csv(client.get(statistics_url("statistics_csv")))
 
@@ -490,7 +480,7 @@ def test_the_csv_keeps_names_that_look_like_formulas_as_text(client, library):
 
 
 def test_the_csv_of_nonsense_input_sends_back_to_the_page(client, library):
-    client.force_login(make_staff(library))
+    client.force_login(make_staff(library, permissions=["view_statistics"]))
 
     response = client.get(statistics_url("statistics_csv", period="month", month="banana"))
 
@@ -521,7 +511,7 @@ def page_queries(client, library) -> list[str]:
 
 
 def test_the_page_needs_the_same_queries_however_much_there_is(client, december):
-    client.force_login(make_staff(december.library))
+    client.force_login(make_staff(december.library, permissions=["view_statistics"]))
     small = page_queries(client, december.library)
 
     add_more_of_everything(december.library, count=12)

@@ -43,7 +43,6 @@ def test_pages_answer_503_without_a_traceback(database_url, collected_static):
     assert result.returncode == 0, result.stderr
     answers = json.loads(result.stdout.splitlines()[-1])
     for path, (status, html) in answers.items():
-        print(path, status)
         # Pages that need no data still work: the staff pages send people to sign in.
         assert status in (503, 302), (path, status)
         assert "Traceback" not in html

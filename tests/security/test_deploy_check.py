@@ -13,7 +13,6 @@ def test_the_deployment_check_reports_nothing_in_production_mode():
         env=production_env(SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO,https"),
     )
 
-    print(result.stdout, result.stderr)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
 

@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery-9"
 
 
-@pytest.fixture(autouse=True)
-def _quick_password_hashing(settings):
-    """Every attempt checks a password; the real hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def staff(library):
     user = get_user_model().objects.create_user(username="desk", password=PASSWORD, is_staff=True)
