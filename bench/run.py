@@ -1,8 +1,9 @@
 """`make bench`: Digiopas under gunicorn, loaded with wrk, each page against a trivial view.
 
-For each data size (the demo data, and a national-size data set built by make_load_data) this
-creates or reuses a PostgreSQL database, starts the app under gunicorn on a free loopback port
-(bench.settings: production settings, DEBUG off, persistent connections, Redis cache), and
+For each data size (the demo data, and a national-size data set built by
+bench/make_load_data.py) this creates or reuses a PostgreSQL database, starts the app under
+gunicorn on a free loopback port (bench.settings: production settings, DEBUG off, persistent
+connections, Redis cache), and
 loads every page with wrk from a second process: requests/s, p50 and p99 latency, and the ratio
 to /healthz (no database, no template) measured right before it on the same server, so that the
 noise of a shared machine cancels out as far as it can. Then the booking POST: a stream of
@@ -33,8 +34,11 @@ NATIONAL = ["--libraries", "300", "--guides", "1500", "--weeks", "52", "--booked
 SIZES = {
     # The demo data with two years of its slots, built afresh every run: a POST run books up
     # to a thousand of them.
-    "demo": ("digiopas_bench_demo", [["seed_demo"], ["generate_slots", "--weeks", "104"]]),
-    "national": ("digiopas_bench", [["make_load_data", *NATIONAL]]),
+    "demo": (
+        "digiopas_bench_demo",
+        [["manage.py", "seed_demo"], ["manage.py", "generate_slots", "--weeks", "104"]],
+    ),
+    "national": ("digiopas_bench", [["-m", "bench.make_load_data", *NATIONAL]]),
 }
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
@@ -99,9 +103,9 @@ def prepare_database(size: str, env: dict, rebuild: bool) -> None:
         say(f"Reusing {database} (built earlier; --rebuild builds it again).")
         return
     for command in build:
-        say(f"manage.py {' '.join(command)}")
+        say(f"python {' '.join(command)}")
         started = time.perf_counter()
-        run([VENV / "python", "manage.py", *command], env)
+        run([VENV / "python", *command], env)
         say(f"  took {time.perf_counter() - started:.0f} s")
 
 

@@ -2,11 +2,11 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, models, transaction
 
+from bench.load_data import LoadSpec, load_data
+from bench.make_load_data import main as make_load_data
 from bookings import services
-from bookings.load_data import LoadSpec, load_data
 from bookings.models import Booking, Guide, Library, Notification, Slot
 from tests.factories import helsinki
 
@@ -118,7 +118,7 @@ def test_the_database_still_refuses_a_second_slot_at_the_same_time(report):
 
 
 def test_the_command_says_how_long_it_took_and_how_big_the_database_is(capsys):
-    call_command("make_load_data", libraries=1, guides=2, weeks=1, ahead=1)
+    make_load_data(["--libraries", "1", "--guides", "2", "--weeks", "1", "--ahead", "1"])
 
     out = capsys.readouterr().out
     assert "Loaded 1 libraries, 2 guides" in out

@@ -30,9 +30,10 @@ from django.contrib.auth.models import Group
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
-from .bulk_insert import insert_rows
-from .library_list_cache import libraries_changed
-from .models import (
+from bookings.bulk_insert import insert_rows
+from bookings.library_list_cache import libraries_changed
+from bookings.management.commands.seed_demo import DEVICES, TOPICS
+from bookings.models import (
     Booking,
     Closure,
     DeviceType,
@@ -43,9 +44,9 @@ from .models import (
     Topic,
     WeeklySchedule,
 )
-from .models.booking import private_token_for
-from .privacy import ERASED_NAME
-from .services import local_zone, wall_clock
+from bookings.models.booking import private_token_for
+from bookings.privacy import ERASED_NAME
+from bookings.services import local_zone, wall_clock
 
 
 def _table(weighted: list[tuple[object, int]]) -> list:
@@ -153,8 +154,6 @@ class LoadReport:
 
 def _reference_lists() -> tuple[list[int], list[int]]:
     """Device types and topics (the demo's lists when the database has none)."""
-    from .management.commands.seed_demo import DEVICES, TOPICS
-
     if not DeviceType.objects.exists():
         DeviceType.objects.bulk_create(
             DeviceType(name=name, position=position) for position, name in enumerate(DEVICES)
