@@ -31,6 +31,7 @@ from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
 from bookings.bulk_insert import insert_rows
+from bookings.clock import local_zone, wall_clock
 from bookings.library_list_cache import libraries_changed
 from bookings.management.commands.seed_demo import DEVICES, TOPICS
 from bookings.models import (
@@ -46,7 +47,6 @@ from bookings.models import (
 )
 from bookings.models.booking import private_token_for
 from bookings.privacy import ERASED_NAME
-from bookings.services import local_zone, wall_clock
 
 
 def _table(weighted: list[tuple[object, int]]) -> list:

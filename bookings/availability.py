@@ -11,7 +11,6 @@ from django.utils import timezone
 from . import rules
 from .models import Booking, Library, Slot
 from .rules import MAX_SLOTS_PER_BOOKING
-from .services import consecutive_slots
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ def slot_lengths(slot: Slot, *, now: dt.datetime, booking_id: int | None = None)
     `booking_id`: a booking being moved may overlap its own slots.
     """
     return _lengths(
-        slot, consecutive_slots(slot, MAX_SLOTS_PER_BOOKING), now=now, booking_id=booking_id
+        slot, Slot.objects.run_from(slot, MAX_SLOTS_PER_BOOKING), now=now, booking_id=booking_id
     )
 
 

@@ -6,18 +6,17 @@ import functools
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo
 
 import holidays
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from . import notifications, rules
+from . import notifications, rules, waiting_list
 from .availability_cache import free_times_changed
 from .bulk_insert import insert_rows
+from .clock import day_bounds, wall_clock
 from .models import (
     Booking,
     Closure,
@@ -65,28 +64,6 @@ def _not_held_for_others(now: dt.datetime, entry_id: int | None) -> Q:
 
 def _run_minutes(slots: list[Slot]) -> int:
     return int((slots[-1].ends_at - slots[0].starts_at).total_seconds() // 60) if slots else 0
-
-
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def wall_clock(day: dt.date, time: dt.time) -> dt.datetime | None:
-    """The aware local datetime for a wall-clock time, or None when the clock skips it (DST)."""
-    zone = local_zone()
-    naive = dt.datetime.combine(day, time)
-    aware = naive.replace(tzinfo=zone)
-    if aware.astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None) != naive:
-        return None
-    return aware
-
-
-def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """Aware datetimes from local midnight of `first` to local midnight after `last`."""
-    zone = local_zone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return start, end
 
 
 def slots_generate(
@@ -193,26 +170,6 @@ def _times_of_day(
     return times
 
 
-def consecutive_slots(first: Slot, count: int, *, lock: bool = False) -> list[Slot]:
-    """`first` and the same guide's following slots at the same library, without gaps.
-
-    With `lock`, the rows are locked in time order, so that two bookings reaching for
-    overlapping slots queue up instead of deadlocking (PostgreSQL; SQLite writes one at a time).
-    """
-    query = Slot.objects.filter(
-        guide_id=first.guide_id, library_id=first.library_id, starts_at__gte=first.starts_at
-    ).order_by("starts_at")
-    if lock:
-        query = query.select_for_update()
-    candidates = list(query[:count])
-    run = candidates[:1]
-    for slot in candidates[1:]:
-        if slot.starts_at != run[-1].ends_at:
-            break
-        run.append(slot)
-    return run
-
-
 def booking_create(
     *,
     slot: Slot,
@@ -248,7 +205,7 @@ def booking_create(
         rules.check_contact_limit(library, phone=phone, email=email, now=now)
     link_secret = link_secret or secrets.token_hex(16)  # 128 random bits behind the link
     with transaction.atomic():
-        slots = consecutive_slots(slot, slot_count, lock=True)
+        slots = Slot.objects.run_from(slot, slot_count, lock=True)
         if online:
             # The last one within the horizon too.
             rules.check_online_time(library, [s.starts_at for s in slots], now=now)
@@ -344,11 +301,39 @@ def booking_cancel(*, booking: Booking, now: dt.datetime, by_staff: bool = False
     return booking
 
 
-def _offer_to_waiting_list(library, *, now: dt.datetime) -> None:
-    # Imported here: the waiting list books through this module.
-    from .waiting_list import waiting_list_offer
+def waiting_offer_accept(*, entry: WaitingListEntry, now: dt.datetime) -> Booking:
+    """Book the time held for this waiting patron. Raises ValidationError if the offer has
+    lapsed (the patron stays on the list)."""
+    with transaction.atomic():
+        entry = (
+            WaitingListEntry.objects.select_for_update(of=("self",))
+            .select_related("offered_slot__library")
+            .get(pk=entry.pk)
+        )
+        if not entry.offer_is_open(now):
+            raise ValidationError(
+                _("This offer is no longer open. You are still on the waiting list."),
+                code="offer_closed",
+            )
+        booking = booking_create(
+            slot=entry.offered_slot,
+            patron_name=entry.patron_name,
+            phone=entry.phone,
+            email=entry.email,
+            need=entry.need,
+            language=entry.language,
+            channel=entry.channel,
+            waiting_entry=entry,
+            now=now,
+        )
+        waiting_list.hold_release(entry)
+        entry.status, entry.booking, entry.ended_at = WaitingListEntry.Status.BOOKED, booking, now
+        entry.save(update_fields=["status", "booking", "ended_at"])
+    return booking
 
-    waiting_list_offer(library=library, now=now)
+
+def _offer_to_waiting_list(library, *, now: dt.datetime) -> None:
+    waiting_list.waiting_list_offer(library=library, now=now)
 
 
 def booking_reschedule(
@@ -378,7 +363,7 @@ def booking_reschedule(
             .get(pk=booking.pk)
         )
         _check_patron_may_change(booking, now=now, by_staff=by_staff)
-        wanted = consecutive_slots(first_slot, slot_count)
+        wanted = Slot.objects.run_from(first_slot, slot_count)
         if len(wanted) < slot_count:
             raise TooShort(free_minutes=_run_minutes(wanted), wanted_count=slot_count)
         # Lock the old and the new slots together, in one order, so that crossing moves queue.

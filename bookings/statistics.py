@@ -15,19 +15,16 @@ from dataclasses import dataclass, field
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.fields import DateField
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncWeek
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .clock import local_zone
 from .models import Booking, DeviceType, Guide, Library, Slot, Topic, Weekday
 
 # Bookings that kept their time: they count as booked time and in the breakdowns. Cancelled
 # bookings free their slots and are counted only in the status figures.
 KEPT_STATUSES = (Booking.Status.BOOKED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
-
-
-def local_zone() -> dt.tzinfo:
-    return timezone.get_default_timezone()
 
 
 @dataclass(frozen=True)

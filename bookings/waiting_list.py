@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import notifications, rules, services
+from . import notifications, rules
 from .availability import bookable_slots
 from .availability_cache import free_times_changed
 from .models import Booking, Library, Slot, WaitingListEntry
@@ -63,7 +63,8 @@ def waiting_entry_create(
     )
 
 
-def _release(entry: WaitingListEntry) -> None:
+def hold_release(entry: WaitingListEntry) -> None:
+    """The time held for `entry` (if any) is free for everyone again."""
     Slot.objects.filter(held_for=entry).update(held_for=None, held_until=None)
     free_times_changed(entry.library_id)
 
@@ -128,7 +129,7 @@ def waiting_offer_pass(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingL
         entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
         if entry.status != Status.OFFERED:
             return entry
-        _release(entry)
+        hold_release(entry)
         entry.passed_slot_ids = [*entry.passed_slot_ids, entry.offered_slot_id]
         entry.status, entry.offered_slot, entry.offer_expires_at = Status.WAITING, None, None
         entry.save(update_fields=["passed_slot_ids", "status", "offered_slot", "offer_expires_at"])
@@ -136,41 +137,11 @@ def waiting_offer_pass(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingL
     return entry
 
 
-def waiting_offer_accept(*, entry: WaitingListEntry, now: dt.datetime) -> Booking:
-    """Book the time held for this patron. Raises ValidationError if the offer has lapsed."""
-    with transaction.atomic():
-        entry = (
-            WaitingListEntry.objects.select_for_update(of=("self",))
-            .select_related("offered_slot__library")
-            .get(pk=entry.pk)
-        )
-        if not entry.offer_is_open(now):
-            raise ValidationError(
-                _("This offer is no longer open. You are still on the waiting list."),
-                code="offer_closed",
-            )
-        booking = services.booking_create(
-            slot=entry.offered_slot,
-            patron_name=entry.patron_name,
-            phone=entry.phone,
-            email=entry.email,
-            need=entry.need,
-            language=entry.language,
-            channel=entry.channel,
-            waiting_entry=entry,
-            now=now,
-        )
-        _release(entry)
-        entry.status, entry.booking, entry.ended_at = Status.BOOKED, booking, now
-        entry.save(update_fields=["status", "booking", "ended_at"])
-    return booking
-
-
 def waiting_entry_remove(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingListEntry:
     with transaction.atomic():
         entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
         was_offered = entry.status == Status.OFFERED
-        _release(entry)
+        hold_release(entry)
         entry.status, entry.ended_at = Status.REMOVED, now
         entry.save(update_fields=["status", "ended_at"])
         if was_offered:

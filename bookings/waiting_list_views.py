@@ -72,7 +72,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     action = request.POST.get("action")
     if action == "accept":
         try:
-            booking = waiting_list.waiting_offer_accept(entry=entry, now=now)
+            booking = services.waiting_offer_accept(entry=entry, now=now)
         except services.SlotTaken:
             messages.error(
                 request,

@@ -16,11 +16,10 @@ from django.urls import reverse
 from bookings.admin import SlotForm
 from bookings.availability import resize_options, slot_lengths
 from bookings.models import Booking, Slot, WaitingListEntry
-from bookings.services import booking_reschedule, slots_generate
+from bookings.services import booking_reschedule, slots_generate, waiting_offer_accept
 from bookings.waiting_list import (
     waiting_entry_create,
     waiting_list_offer,
-    waiting_offer_accept,
 )
 from tests.factories import make_booking, make_schedule, make_slot, make_slot_run
 

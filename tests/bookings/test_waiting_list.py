@@ -8,13 +8,12 @@ from django.utils import timezone
 from bookings import sms
 from bookings.availability import bookable_slots
 from bookings.models import Booking, Notification, Slot, WaitingListEntry
-from bookings.services import booking_cancel
+from bookings.services import booking_cancel, waiting_offer_accept
 from bookings.waiting_list import (
     waiting_entry_create,
     waiting_entry_remove,
     waiting_list_expire,
     waiting_list_offer,
-    waiting_offer_accept,
     waiting_offer_pass,
 )
 from tests.factories import form_started, helsinki, make_booking, make_slot

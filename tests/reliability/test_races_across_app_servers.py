@@ -538,7 +538,7 @@ def race_for_a_time_the_waiting_list_wants(n: int, app_servers, http, tally: Tal
     held = target.held_for_id == entry.pk and entry.status == WaitingListEntry.Status.OFFERED
     assert held != (target.booking_id is not None), (n, target.booking_id, entry.status)
     if held:
-        booking = waiting_list.waiting_offer_accept(entry=entry, now=now())
+        booking = services.waiting_offer_accept(entry=entry, now=now())
         assert list(booking.slots.all()) == [target]
         return "held"
     assert entry.status == WaitingListEntry.Status.WAITING
