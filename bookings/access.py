@@ -3,7 +3,7 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
-from .models import Guide, Library
+from bookings.models import Guide, Library
 
 
 def visible_libraries(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Library]:

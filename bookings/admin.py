@@ -12,11 +12,11 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import privacy, rules, services, waiting_list
-from .access import visible_libraries
-from .availability_cache import free_times_changed
-from .forms import normalise_phone, visible_text
-from .models import (
+from bookings import privacy, rules, services, waiting_list
+from bookings.access import visible_libraries
+from bookings.availability_cache import free_times_changed
+from bookings.forms import normalise_phone, visible_text
+from bookings.models import (
     AccessLogEntry,
     Booking,
     BookingTopic,
@@ -31,7 +31,7 @@ from .models import (
     Weekday,
     WeeklySchedule,
 )
-from .phone_numbers import phone_as_written, phone_search_term
+from bookings.phone_numbers import phone_as_written, phone_search_term
 
 
 def local_time(value) -> str:

@@ -7,4 +7,4 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Digital guidance bookings")
 
     def ready(self) -> None:
-        from . import library_list_cache  # noqa: F401 (connects its signal receiver)
+        from bookings import library_list_cache  # noqa: F401 (connects its signal receiver)

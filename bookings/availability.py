@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Subquery
 from django.utils import timezone
 
-from . import rules
-from .models import Booking, Library, Slot
-from .rules import MAX_SLOTS_PER_BOOKING
+from bookings import rules
+from bookings.models import Booking, Library, Slot
+from bookings.rules import MAX_SLOTS_PER_BOOKING
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,8 @@ from django.utils import formats, timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
-from . import cache_versions, rules
-from .models import Library, Slot
+from bookings import cache_versions, rules
+from bookings.models import Library, Slot
 
 FRAGMENT_SECONDS = 10 * 60
 

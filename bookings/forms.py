@@ -1,21 +1,13 @@
+"""Form parts that the patron's forms, the staff's forms and the admin share: contact details,
+choices of rows, names and free text cleaned of invisible characters, days within sane years."""
+
 import datetime as dt
-import re
-import secrets
-import time
 import unicodedata
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from django.conf import settings
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from digiopas.form_rendering import BootstrapForm
-
-from .models import Booking, DeviceType, Topic, Weekday
-from .phone_numbers import can_receive_texts, phone_e164
-from .services import MAX_SLOTS_PER_BOOKING
+from bookings.phone_numbers import can_receive_texts, phone_e164
 
 # The largest id a database column holds; bigger numbers cannot name any row.
 LARGEST_ID = 2**63 - 1
@@ -89,46 +81,6 @@ def visible_text(text: str) -> str:
         for char in text
         if char in KEPT_INVISIBLES or unicodedata.category(char) not in ("Cc", "Cf")
     )
-
-
-class BotTrapMixin(BootstrapForm):
-    """A honeypot field people never see and a minimum time to fill in the form.
-
-    Only the public forms have it, so it also gives them the lean Bootstrap renderer
-    (digiopas/form_rendering.py); staff forms are laid out with crispy-forms.
-
-    No CAPTCHA: it would shut out the very patrons who most need guidance.
-    """
-
-    website = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-        template_name="forms/honeypot_field.html",
-    )
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:  # a sent form shows its own values again, never the initial ones
-            self.fields["started"].initial = signing.dumps(time.time(), salt="form-started")
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("website") or not self._filled_in_by_a_person(cleaned.get("started")):
-            # Said plainly to a hurried person; a bot learns nothing from it.
-            raise forms.ValidationError(
-                _("Please check your details once more and send the form again."), code="bot"
-            )
-        return cleaned
-
-    @staticmethod
-    def _filled_in_by_a_person(started: str | None) -> bool:
-        try:
-            began = float(signing.loads(started or "", salt="form-started"))
-        except (signing.BadSignature, TypeError, ValueError):
-            return False
-        return time.time() - began >= settings.FORM_MIN_FILL_SECONDS
 
 
 class PatronContactForm(forms.Form):
@@ -218,176 +170,3 @@ class BookingDetailsMixin:
             "topics": data["topics"],
             "need": data["need"],
         }
-
-
-SUBMISSION_SALT = "booking-submission"
-LINK_SECRET = re.compile(r"[0-9a-f]{32}")
-
-
-class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
-    """What a patron tells us when booking online."""
-
-    field_order = ["minutes", "patron_name", "phone", "email", "device", "topics", "need"]
-
-    minutes = forms.TypedChoiceField(
-        label=_("How long do you need?"), coerce=int, widget=forms.RadioSelect
-    )
-    device = ChoiceOfRow(
-        label=_("Which device do you need help with?"),
-        queryset=DeviceType.objects.filter(is_active=True),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-    topics = ChoiceOfRows(
-        label=_("What is it about? (choose any that fit)"),
-        queryset=Topic.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    need = forms.CharField(
-        label=_("Tell us in your own words what you need help with (optional)"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    submission = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["minutes"].choices = [
-            (minutes, _("%(minutes)d minutes") % {"minutes": minutes}) for minutes in lengths
-        ]
-        self.fields["minutes"].initial = lengths[0] if lengths else None
-        # The secret behind the private link of the booking this form makes, chosen now and
-        # signed: the same form sent twice (a double click, or Back and Send) finds its booking.
-        if not self.is_bound:
-            self.fields["submission"].initial = signing.dumps(
-                secrets.token_hex(16), salt=SUBMISSION_SALT
-            )
-
-    @staticmethod
-    def link_secret(data) -> str | None:
-        """The link secret a sent form carries, if it is one this site signed."""
-        try:
-            secret = signing.loads(str(data.get("submission", "")), salt=SUBMISSION_SALT)
-        except signing.BadSignature:
-            return None
-        return secret if isinstance(secret, str) and LINK_SECRET.fullmatch(secret) else None
-
-
-class WaitingListForm(BotTrapMixin, PatronContactForm):
-    """Joining the waiting list when no free time suits."""
-
-    field_order = ["patron_name", "phone", "email", "weekdays", "need"]
-
-    weekdays = forms.TypedMultipleChoiceField(
-        label=_("Which days suit you? (leave empty if any day does)"),
-        choices=Weekday.choices,
-        coerce=int,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    need = forms.CharField(
-        label=_("What do you need help with? (optional)"),
-        max_length=500,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
-class ResizeForm(forms.Form):
-    slot_count = forms.IntegerField(min_value=1, max_value=MAX_SLOTS_PER_BOOKING)
-
-
-class DeskDayForm(forms.Form):
-    """Which library and day staff are booking for (GET)."""
-
-    library = ChoiceOfRow(label=_("Library"), queryset=None, empty_label=None)
-    day = forms.DateField(
-        label=_("Day"),
-        # The date picker's ISO form, and the Finnish way typed where a browser has no picker.
-        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
-        # A date input takes only the ISO form; a localised value would leave it empty.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-
-    def __init__(self, *args, libraries, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["library"].queryset = libraries
-
-    def clean_day(self) -> dt.date:
-        return day_within_years(self.cleaned_data["day"])
-
-
-class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
-    """Staff booking for a patron on the phone or at the desk: name and phone are enough.
-
-    A landline will do: the library then calls the patron instead of sending text messages.
-    """
-
-    phone_must_receive_texts = False
-
-    field_order = [
-        "minutes",
-        "patron_name",
-        "phone",
-        "email",
-        "channel",
-        "language",
-        "device",
-        "topics",
-        "need",
-    ]
-
-    device = ChoiceOfRow(
-        label=_("Device"),
-        queryset=DeviceType.objects.filter(is_active=True),
-        widget=forms.RadioSelect,
-        empty_label=None,
-    )
-    topics = ChoiceOfRows(
-        label=_("Topics"),
-        queryset=Topic.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    need = forms.CharField(
-        label=_("What the patron needs help with"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    channel = forms.ChoiceField(
-        label=_("Booked"),
-        choices=[
-            (Booking.Channel.PHONE, Booking.Channel.PHONE.label),
-            (Booking.Channel.DESK, Booking.Channel.DESK.label),
-        ],
-        initial=Booking.Channel.PHONE,
-        widget=forms.RadioSelect,
-    )
-    language = forms.ChoiceField(
-        label=_("Language for messages"), choices=settings.LANGUAGES, initial="fi"
-    )
-    consent = forms.BooleanField(
-        label=_("I told the patron how the library keeps these details."),
-        error_messages={"required": _("Please tell the patron how their details are kept.")},
-    )
-
-    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["minutes"] = forms.TypedChoiceField(
-            label=_("Length"),
-            coerce=int,
-            widget=forms.RadioSelect,
-            choices=[(m, _("%(minutes)d minutes") % {"minutes": m}) for m in lengths],
-            initial=lengths[0] if lengths else None,
-        )
-        self.order_fields(self.field_order)
-        self.fields["patron_name"].label = _("Patron's name")
-        self.fields["phone"].help_text = _(
-            "A phone number is enough; e-mail is optional. For a landline number the library "
-            "calls the patron instead of sending text messages."
-        )
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Book and print the slip")))

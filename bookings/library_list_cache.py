@@ -10,8 +10,8 @@ safety net for changes that bypass model signals (bulk updates).
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import cache_versions
-from .models import Library
+from bookings import cache_versions
+from bookings.models import Library
 
 VERSION_KEY = "libraries:version"
 FRAGMENT_SECONDS = 10 * 60

@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import sms
-from .calendar_file import booking_ics
-from .models import Booking, Notification, WaitingListEntry
-from .phone_numbers import can_receive_texts
+from bookings import sms
+from bookings.calendar_file import booking_ics
+from bookings.models import Booking, Notification, WaitingListEntry
+from bookings.phone_numbers import can_receive_texts
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import AccessLogEntry, Booking, Notification, WaitingListEntry
+from bookings.models import AccessLogEntry, Booking, Notification, WaitingListEntry
 
 ERASED_NAME = "–"
 

@@ -16,7 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Booking, Library, Slot
+from bookings.models import Booking, Library, Slot
 
 # Online patrons may book up to three consecutive 15-minute slots (45 minutes).
 MAX_SLOTS_PER_BOOKING = 3

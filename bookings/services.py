@@ -13,11 +13,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from . import notifications, rules, waiting_list
-from .availability_cache import free_times_changed
-from .bulk_insert import insert_rows
-from .clock import day_bounds, wall_clock
-from .models import (
+from bookings import notifications, rules, waiting_list
+from bookings.availability_cache import free_times_changed
+from bookings.bulk_insert import insert_rows
+from bookings.clock import day_bounds, wall_clock
+from bookings.models import (
     Booking,
     Closure,
     DeviceType,

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import notifications, rules
-from .availability import bookable_slots
-from .availability_cache import free_times_changed
-from .models import Booking, Library, Slot, WaitingListEntry
-from .models.booking import hash_token, private_token_for
+from bookings import notifications, rules
+from bookings.availability import bookable_slots
+from bookings.availability_cache import free_times_changed
+from bookings.models import Booking, Library, Slot, WaitingListEntry
+from bookings.models.booking import hash_token, private_token_for
 
 Status = WaitingListEntry.Status
 

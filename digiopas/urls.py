@@ -16,9 +16,9 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("principles/", include("principles.urls")),
-    path("staff/", include("bookings.staff_urls")),
+    path("staff/", include("bookings.staff.urls")),
     path("", include("pages.urls")),
-    path("", include("bookings.urls")),
+    path("", include("bookings.patron.urls")),
     prefix_default_language=False,
 )
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from bookings.forms import BookingForm, WaitingListForm
+from bookings.patron.forms import BookingForm, WaitingListForm
 from tests.factories import make_device, make_topic
 
 

@@ -95,7 +95,7 @@ def test_the_same_form_sent_many_times_at_once_makes_one_booking_and_shows_it_to
     """A double (or an impatient sixfold) click: each POST on its own connection, at once."""
     from django.test import Client
 
-    from bookings.forms import SUBMISSION_SALT
+    from bookings.patron.forms import SUBMISSION_SALT
     from tests.bookings.test_public_booking_flow import booking_data, private_address
     from tests.factories import make_device
 

@@ -17,10 +17,7 @@ from bookings.admin import SlotForm
 from bookings.availability import resize_options, slot_lengths
 from bookings.models import Booking, Slot, WaitingListEntry
 from bookings.services import booking_reschedule, slots_generate, waiting_offer_accept
-from bookings.waiting_list import (
-    waiting_entry_create,
-    waiting_list_offer,
-)
+from bookings.waiting_list import waiting_entry_create, waiting_list_offer
 from tests.factories import make_booking, make_schedule, make_slot, make_slot_run
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from bookings.daily_schedule import daily_schedule
 from bookings.models import Booking, Slot
 from bookings.services import booking_cancel
+from bookings.staff.daily_schedule import daily_schedule
 from bookings.waiting_list import waiting_entry_create
 from tests.factories import (
     helsinki,

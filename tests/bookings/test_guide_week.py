@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
-from bookings.daily_schedule import CellKind, guide_week
+from bookings.staff.daily_schedule import CellKind, guide_week
 from tests.factories import (
     helsinki,
     make_booking,

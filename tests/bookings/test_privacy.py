@@ -15,11 +15,7 @@ from django.utils import timezone
 from bookings.models import AccessLogEntry, Booking, WaitingListEntry
 from bookings.privacy import personal_data_purge
 from bookings.services import booking_cancel, waiting_offer_accept
-from bookings.waiting_list import (
-    waiting_entry_create,
-    waiting_entry_remove,
-    waiting_list_offer,
-)
+from bookings.waiting_list import waiting_entry_create, waiting_entry_remove, waiting_list_offer
 from tests.factories import make_booking, make_device, make_library, make_slot, make_topic
 
 pytestmark = pytest.mark.django_db

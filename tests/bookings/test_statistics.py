@@ -17,7 +17,7 @@ from django.utils import translation
 
 from bookings.models import Booking
 from bookings.services import booking_cancel
-from bookings.statistics import Period, figures_for
+from bookings.staff.statistics import Period, figures_for
 from tests.factories import (
     helsinki,
     make_booking,

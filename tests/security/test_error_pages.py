@@ -65,7 +65,7 @@ def test_an_unexpected_error_gets_the_friendly_500_page(library, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("bookings.views.availability_cache.free_times", broken)
+    monkeypatch.setattr("bookings.patron.views.availability_cache.free_times", broken)
     client = Client(raise_request_exception=False)
 
     response = client.get(f"/sv/libraries/{library.slug}/")
@@ -80,7 +80,7 @@ def test_the_database_going_away_in_a_view_gets_the_503_page(library, monkeypatc
     def database_gone(*args, **kwargs):
         raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
 
-    monkeypatch.setattr("bookings.views.availability_cache.free_times", database_gone)
+    monkeypatch.setattr("bookings.patron.views.availability_cache.free_times", database_gone)
 
     response = Client().get(f"/en/libraries/{library.slug}/")
 

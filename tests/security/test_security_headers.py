@@ -9,7 +9,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.views import booking_url
+from bookings.patron.views import booking_url
 from tests.factories import make_booking, make_slot
 
 pytestmark = pytest.mark.django_db

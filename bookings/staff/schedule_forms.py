@@ -9,9 +9,9 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import FIRST_YEAR, LAST_YEAR, day_within_years, visible_text
-from .models import Booking, Guide, Library
-from .services import ATTENDANCE_STATUSES
+from bookings.forms import FIRST_YEAR, LAST_YEAR, day_within_years, visible_text
+from bookings.models import Booking, Guide, Library
+from bookings.services import ATTENDANCE_STATUSES
 
 # "2026-W50" from a week picker; "2026-50", "50/2026" and "50.2026" typed where there is none.
 WEEK_PATTERNS = (

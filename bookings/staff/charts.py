@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import ngettext
 
-from .statistics import WeekRow
+from bookings.staff.statistics import WeekRow
 
 PLOT_HEIGHT = 160
 TOP = 12

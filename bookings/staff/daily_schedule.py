@@ -14,8 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import pgettext_lazy
 
-from .clock import day_bounds, wall_clock
-from .models import Booking, Closure, Guide, Library, Slot, WaitingListEntry, WeeklySchedule
+from bookings.clock import day_bounds, wall_clock
+from bookings.models import Booking, Closure, Guide, Library, Slot, WaitingListEntry, WeeklySchedule
 
 # The languages the `holidays` package names Finnish public holidays in, by site language.
 HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}

@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .forms import FIRST_YEAR, LAST_YEAR, ChoiceOfRow
-from .models import Guide, Library
-from .statistics import Period
+from bookings.forms import FIRST_YEAR, LAST_YEAR, ChoiceOfRow
+from bookings.models import Guide, Library
+from bookings.staff.statistics import Period
 
 LONGEST_PERIOD = dt.timedelta(days=3 * 366)
 

@@ -19,8 +19,8 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .clock import local_zone
-from .models import Booking, DeviceType, Guide, Library, Slot, Topic, Weekday
+from bookings.clock import local_zone
+from bookings.models import Booking, DeviceType, Guide, Library, Slot, Topic, Weekday
 
 # Bookings that kept their time: they count as booked time and in the breakdowns. Cancelled
 # bookings free their slots and are counted only in the status figures.

@@ -11,10 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import availability, privacy, rules, services
-from .access import visible_libraries
-from .forms import DeskBookingForm, DeskDayForm
-from .models import AccessLogEntry, Booking, Slot
+from bookings import availability, privacy, rules, services
+from bookings.access import visible_libraries
+from bookings.models import AccessLogEntry, Booking, Slot
+from bookings.staff.desk_forms import DeskBookingForm, DeskDayForm
 
 
 @staff_member_required

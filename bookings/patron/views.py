@@ -11,10 +11,18 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import abuse, availability, availability_cache, library_list_cache, privacy, rules, services
-from .calendar_file import booking_ics
-from .forms import BookingForm, ResizeForm
-from .models import Booking, Library, Slot
+from bookings import (
+    abuse,
+    availability,
+    availability_cache,
+    library_list_cache,
+    privacy,
+    rules,
+    services,
+)
+from bookings.calendar_file import booking_ics
+from bookings.models import Booking, Library, Slot
+from bookings.patron.forms import BookingForm, ResizeForm
 
 
 def _free_times_prefix() -> str:

@@ -9,10 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import statistics
-from .access import visible_libraries
-from .charts import week_bar_chart
-from .statistics_forms import StatisticsForm
+from bookings.access import visible_libraries
+from bookings.staff import statistics
+from bookings.staff.charts import week_bar_chart
+from bookings.staff.statistics_forms import StatisticsForm
 
 
 def _statistics_form(request: HttpRequest) -> StatisticsForm:

@@ -15,12 +15,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import daily_schedule as reads
-from . import privacy
-from .access import visible_libraries
-from .models import AccessLogEntry, Booking, Library
-from .schedule_forms import AttendanceForm, DayForm, WeekForm
-from .services import booking_record_attendance
+from bookings import privacy
+from bookings.access import visible_libraries
+from bookings.models import AccessLogEntry, Booking, Library
+from bookings.services import booking_record_attendance
+from bookings.staff import daily_schedule as reads
+from bookings.staff.schedule_forms import AttendanceForm, DayForm, WeekForm
 
 
 def day_url(library: Library, *, day: str = "", guide: str = "") -> str:

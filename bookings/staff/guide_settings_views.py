@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from .models import Guide
+from bookings.models import Guide
 
 
 class GuideSettingsForm(forms.ModelForm):

@@ -10,11 +10,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import abuse, services, waiting_list
-from .forms import WaitingListForm
-from .models import Library, WaitingListEntry
-from .models.booking import hash_token
-from .views import just_booked_url
+from bookings import abuse, services, waiting_list
+from bookings.models import Library, WaitingListEntry
+from bookings.models.booking import hash_token
+from bookings.patron.forms import WaitingListForm
+from bookings.patron.views import just_booked_url
 
 
 def _entry_or_404(token: str) -> WaitingListEntry:

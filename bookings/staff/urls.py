@@ -1,8 +1,13 @@
 from django.urls import path
 
 from bookings import converters  # noqa: F401  (registers <id:…>)
-
-from . import closure_views, desk_views, guide_settings_views, schedule_views, staff_views
+from bookings.staff import (
+    closure_views,
+    desk_views,
+    guide_settings_views,
+    schedule_views,
+    statistics_views,
+)
 
 app_name = "staff"
 
@@ -31,6 +36,6 @@ urlpatterns = [
         name="record_attendance",
     ),
     path("week/<slug:library_slug>/<id:guide_id>/", schedule_views.guide_week, name="guide_week"),
-    path("statistics/", staff_views.statistics_page, name="statistics_page"),
-    path("statistics/export.csv", staff_views.statistics_csv, name="statistics_csv"),
+    path("statistics/", statistics_views.statistics_page, name="statistics_page"),
+    path("statistics/export.csv", statistics_views.statistics_csv, name="statistics_csv"),
 ]

@@ -1,8 +1,7 @@
 from django.urls import path
 
 from bookings import converters  # noqa: F401  (registers <id:…>)
-
-from . import views, waiting_list_views
+from bookings.patron import views, waiting_list_views
 
 app_name = "bookings"
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from . import privacy, services
-from .access import visible_libraries
-from .models import AccessLogEntry, Closure
+from bookings import privacy, services
+from bookings.access import visible_libraries
+from bookings.models import AccessLogEntry, Closure
 
 
 @staff_member_required

@@ -1,0 +1,134 @@
+"""The public forms: booking a time, joining the waiting list, a longer or shorter time."""
+
+import re
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.utils.translation import gettext_lazy as _
+
+from bookings.forms import BookingDetailsMixin, ChoiceOfRow, ChoiceOfRows, PatronContactForm
+from bookings.models import DeviceType, Topic, Weekday
+from bookings.services import MAX_SLOTS_PER_BOOKING
+from digiopas.form_rendering import BootstrapForm
+
+
+class BotTrapMixin(BootstrapForm):
+    """A honeypot field people never see and a minimum time to fill in the form.
+
+    Only the public forms have it, so it also gives them the lean Bootstrap renderer
+    (digiopas/form_rendering.py); staff forms are laid out with crispy-forms.
+
+    No CAPTCHA: it would shut out the very patrons who most need guidance.
+    """
+
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        template_name="forms/honeypot_field.html",
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:  # a sent form shows its own values again, never the initial ones
+            self.fields["started"].initial = signing.dumps(time.time(), salt="form-started")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("website") or not self._filled_in_by_a_person(cleaned.get("started")):
+            # Said plainly to a hurried person; a bot learns nothing from it.
+            raise forms.ValidationError(
+                _("Please check your details once more and send the form again."), code="bot"
+            )
+        return cleaned
+
+    @staticmethod
+    def _filled_in_by_a_person(started: str | None) -> bool:
+        try:
+            began = float(signing.loads(started or "", salt="form-started"))
+        except (signing.BadSignature, TypeError, ValueError):
+            return False
+        return time.time() - began >= settings.FORM_MIN_FILL_SECONDS
+
+
+SUBMISSION_SALT = "booking-submission"
+LINK_SECRET = re.compile(r"[0-9a-f]{32}")
+
+
+class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
+    """What a patron tells us when booking online."""
+
+    field_order = ["minutes", "patron_name", "phone", "email", "device", "topics", "need"]
+
+    minutes = forms.TypedChoiceField(
+        label=_("How long do you need?"), coerce=int, widget=forms.RadioSelect
+    )
+    device = ChoiceOfRow(
+        label=_("Which device do you need help with?"),
+        queryset=DeviceType.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    topics = ChoiceOfRows(
+        label=_("What is it about? (choose any that fit)"),
+        queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    need = forms.CharField(
+        label=_("Tell us in your own words what you need help with (optional)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    submission = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"].choices = [
+            (minutes, _("%(minutes)d minutes") % {"minutes": minutes}) for minutes in lengths
+        ]
+        self.fields["minutes"].initial = lengths[0] if lengths else None
+        # The secret behind the private link of the booking this form makes, chosen now and
+        # signed: the same form sent twice (a double click, or Back and Send) finds its booking.
+        if not self.is_bound:
+            self.fields["submission"].initial = signing.dumps(
+                secrets.token_hex(16), salt=SUBMISSION_SALT
+            )
+
+    @staticmethod
+    def link_secret(data) -> str | None:
+        """The link secret a sent form carries, if it is one this site signed."""
+        try:
+            secret = signing.loads(str(data.get("submission", "")), salt=SUBMISSION_SALT)
+        except signing.BadSignature:
+            return None
+        return secret if isinstance(secret, str) and LINK_SECRET.fullmatch(secret) else None
+
+
+class WaitingListForm(BotTrapMixin, PatronContactForm):
+    """Joining the waiting list when no free time suits."""
+
+    field_order = ["patron_name", "phone", "email", "weekdays", "need"]
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Which days suit you? (leave empty if any day does)"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    need = forms.CharField(
+        label=_("What do you need help with? (optional)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ResizeForm(forms.Form):
+    slot_count = forms.IntegerField(min_value=1, max_value=MAX_SLOTS_PER_BOOKING)

@@ -1,0 +1,112 @@
+"""The desk's forms: which library and day, and booking for a patron on the phone or at the desk."""
+
+import datetime as dt
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from bookings.forms import (
+    BookingDetailsMixin,
+    ChoiceOfRow,
+    ChoiceOfRows,
+    PatronContactForm,
+    day_within_years,
+)
+from bookings.models import Booking, DeviceType, Topic
+
+
+class DeskDayForm(forms.Form):
+    """Which library and day staff are booking for (GET)."""
+
+    library = ChoiceOfRow(label=_("Library"), queryset=None, empty_label=None)
+    day = forms.DateField(
+        label=_("Day"),
+        # The date picker's ISO form, and the Finnish way typed where a browser has no picker.
+        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
+        # A date input takes only the ISO form; a localised value would leave it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, libraries, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["library"].queryset = libraries
+
+    def clean_day(self) -> dt.date:
+        return day_within_years(self.cleaned_data["day"])
+
+
+class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
+    """Staff booking for a patron on the phone or at the desk: name and phone are enough.
+
+    A landline will do: the library then calls the patron instead of sending text messages.
+    """
+
+    phone_must_receive_texts = False
+
+    field_order = [
+        "minutes",
+        "patron_name",
+        "phone",
+        "email",
+        "channel",
+        "language",
+        "device",
+        "topics",
+        "need",
+    ]
+
+    device = ChoiceOfRow(
+        label=_("Device"),
+        queryset=DeviceType.objects.filter(is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    topics = ChoiceOfRows(
+        label=_("Topics"),
+        queryset=Topic.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    need = forms.CharField(
+        label=_("What the patron needs help with"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    channel = forms.ChoiceField(
+        label=_("Booked"),
+        choices=[
+            (Booking.Channel.PHONE, Booking.Channel.PHONE.label),
+            (Booking.Channel.DESK, Booking.Channel.DESK.label),
+        ],
+        initial=Booking.Channel.PHONE,
+        widget=forms.RadioSelect,
+    )
+    language = forms.ChoiceField(
+        label=_("Language for messages"), choices=settings.LANGUAGES, initial="fi"
+    )
+    consent = forms.BooleanField(
+        label=_("I told the patron how the library keeps these details."),
+        error_messages={"required": _("Please tell the patron how their details are kept.")},
+    )
+
+    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["minutes"] = forms.TypedChoiceField(
+            label=_("Length"),
+            coerce=int,
+            widget=forms.RadioSelect,
+            choices=[(m, _("%(minutes)d minutes") % {"minutes": m}) for m in lengths],
+            initial=lengths[0] if lengths else None,
+        )
+        self.order_fields(self.field_order)
+        self.fields["patron_name"].label = _("Patron's name")
+        self.fields["phone"].help_text = _(
+            "A phone number is enough; e-mail is optional. For a landline number the library "
+            "calls the patron instead of sending text messages."
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Book and print the slip")))
