@@ -1,3 +1,6 @@
+"""The patron's pages: the landing page and library choice, free times, the booking form and its
+answer, and the private booking page (change, longer/shorter, cancel, calendar file, erase)."""
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
