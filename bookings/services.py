@@ -282,16 +282,24 @@ def _check_patron_may_change(booking: Booking, *, now: dt.datetime, by_staff: bo
         )
 
 
+def _locked_for_change(booking: Booking, *, now: dt.datetime, by_staff: bool) -> Booking:
+    """The booking read again under a row lock, once it may still be changed (in a transaction).
+
+    of=("self",): the booking row only. Locking the joined library row too would block every
+    new booking's insert there (its foreign key) and deadlock a patron booking the next time
+    while this one is made longer (the reliability suite).
+    """
+    booking = (
+        Booking.objects.select_for_update(of=("self",)).select_related("library").get(pk=booking.pk)
+    )
+    _check_patron_may_change(booking, now=now, by_staff=by_staff)
+    return booking
+
+
 def booking_cancel(*, booking: Booking, now: dt.datetime, by_staff: bool = False) -> Booking:
     """Cancel the booking and free its slots for others."""
     with transaction.atomic():
-        # Lock the booking row only (see booking_reschedule).
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("library")
-            .get(pk=booking.pk)
-        )
-        _check_patron_may_change(booking, now=now, by_staff=by_staff)
+        booking = _locked_for_change(booking, now=now, by_staff=by_staff)
         booking.status = Booking.Status.CANCELLED
         booking.save(update_fields=["status", "updated_at"])
         Slot.objects.filter(booking=booking).update(booking=None)
@@ -354,15 +362,7 @@ def booking_reschedule(
         raise ValidationError(_("A booking can be 15 to 45 minutes long."))
     rules.check_not_past(first_slot.starts_at, now=now)
     with transaction.atomic():
-        # of=("self",): lock the booking row only. Locking the joined library row too would
-        # block every new booking's insert there (its foreign key) and deadlock a patron
-        # booking the next time while this one is made longer (the reliability suite).
-        booking = (
-            Booking.objects.select_for_update(of=("self",))
-            .select_related("library")
-            .get(pk=booking.pk)
-        )
-        _check_patron_may_change(booking, now=now, by_staff=by_staff)
+        booking = _locked_for_change(booking, now=now, by_staff=by_staff)
         wanted = Slot.objects.run_from(first_slot, slot_count)
         if len(wanted) < slot_count:
             raise TooShort(free_minutes=_run_minutes(wanted), wanted_count=slot_count)
