@@ -9,6 +9,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from bookings import rules
+from bookings.clock import local_midnight
 from bookings.models import Booking, Library, Slot
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 
@@ -149,7 +150,7 @@ def _online_ok(library: Library, slot: Slot, *, now: dt.datetime) -> bool:
 
 def desk_slots(library: Library, day: dt.date, *, now: dt.datetime) -> list[Slot]:
     """Free times on one day for staff booking by phone: no online notice applies (one query)."""
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    start = local_midnight(day)
     return list(
         Slot.objects.at(library)
         .bookable(now=now)

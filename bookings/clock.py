@@ -24,9 +24,11 @@ def wall_clock(day: dt.date, time: dt.time) -> dt.datetime | None:
     return aware
 
 
+def local_midnight(day: dt.date) -> dt.datetime:
+    """The aware moment `day` begins in local time (Finnish clocks never skip midnight)."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=local_zone())
+
+
 def day_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """Aware datetimes from local midnight of `first` to local midnight after `last`."""
-    zone = local_zone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
-    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-    return start, end
+    return local_midnight(first), local_midnight(last + dt.timedelta(days=1))

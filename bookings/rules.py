@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from bookings.clock import local_midnight
 from bookings.models import Booking, Library, Slot
 
 # Online patrons may book up to three consecutive 15-minute slots (45 minutes).
@@ -35,7 +36,7 @@ def online_deadline(library: Library, starts_at: dt.datetime) -> dt.datetime:
 def horizon_end(library: Library, *, now: dt.datetime) -> dt.datetime:
     """Local midnight after the last day patrons may book online (the horizon)."""
     last_day = timezone.localdate(now) + dt.timedelta(weeks=library.booking_horizon_weeks)
-    return timezone.make_aware(dt.datetime.combine(last_day, dt.time.min))
+    return local_midnight(last_day)
 
 
 def check_not_past(starts_at: dt.datetime, *, now: dt.datetime) -> None:

@@ -19,7 +19,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bookings.clock import local_zone
+from bookings.clock import local_midnight, local_zone
 from bookings.models import Booking, DeviceType, Guide, Library, Slot, Topic, Weekday
 
 # Bookings that kept their time: they count as booked time and in the breakdowns. Cancelled
@@ -50,12 +50,12 @@ class Period:
 
     @property
     def starts_at(self) -> dt.datetime:
-        return dt.datetime.combine(self.first_on, dt.time(), tzinfo=local_zone())
+        return local_midnight(self.first_on)
 
     @property
     def ends_at(self) -> dt.datetime:
         """The local midnight after the last day (exclusive)."""
-        return dt.datetime.combine(self.last_on + dt.timedelta(days=1), dt.time(), local_zone())
+        return local_midnight(self.last_on + dt.timedelta(days=1))
 
     def week_starts(self) -> list[dt.date]:
         """The Monday of every ISO week the period touches."""
