@@ -45,7 +45,7 @@ from bookings.models import (
     Topic,
     WeeklySchedule,
 )
-from bookings.models.booking import private_token_for
+from bookings.models.private_link import private_token_for
 from bookings.privacy import ERASED_NAME
 
 
@@ -106,7 +106,7 @@ TOPIC_COUNTS = _table([(0, 10), (1, 70), (2, 20)])
 LEAD_DAYS = _table([(21, 7), (3, 3)])
 # Of the free times in the past, this share had a booking that was later cancelled.
 CANCELLED_SHARE = 0.06
-# The key salt of private links (bookings.models.booking.private_token_for).
+# The key salt of private links (bookings.models.private_link.private_token_for).
 LINK_SALT = "digiopas.booking-link"
 
 

@@ -27,6 +27,7 @@ from bookings.models import (
     WaitingListEntry,
     WeeklySchedule,
 )
+from bookings.models.private_link import token_hash_for
 
 MAX_SLOTS_PER_BOOKING = rules.MAX_SLOTS_PER_BOOKING
 
@@ -225,7 +226,7 @@ def booking_create(
             language=language,
             channel=channel,
             link_secret=link_secret,
-            token_hash=Booking.hash_token(Booking.token_for(link_secret)),
+            token_hash=token_hash_for(link_secret),
             created_at=now,
         )
         # The guard against double booking: the database takes a slot only while it is free.

@@ -17,7 +17,7 @@ from bookings import notifications, rules
 from bookings.availability import bookable_slots
 from bookings.availability_cache import free_times_changed
 from bookings.models import Booking, Library, Slot, WaitingListEntry
-from bookings.models.booking import hash_token, private_token_for
+from bookings.models.private_link import token_hash_for
 
 Status = WaitingListEntry.Status
 
@@ -58,7 +58,7 @@ def waiting_entry_create(
         language=language,
         channel=channel,
         link_secret=link_secret,
-        token_hash=hash_token(private_token_for(link_secret)),
+        token_hash=token_hash_for(link_secret),
         created_at=now,
     )
 

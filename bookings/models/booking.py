@@ -1,29 +1,17 @@
 """A patron's booking of one or more consecutive slots."""
 
-import base64
 import datetime as dt
-import hashlib
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .library import Closure, DeviceType, Guide, Library, Topic
-
-
-def private_token_for(link_secret: str) -> str:
-    """A private link's token: an HMAC of the stored random secret under SECRET_KEY."""
-    digest = salted_hmac("digiopas.booking-link", link_secret, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+from .private_link import private_token_for
 
 
 class Booking(models.Model):
@@ -135,12 +123,6 @@ class Booking(models.Model):
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
         return f"{self.patron_name} {local:%d.%m.%Y %H.%M}"
-
-    hash_token = staticmethod(hash_token)
-
-    @staticmethod
-    def token_for(link_secret: str) -> str:
-        return private_token_for(link_secret)
 
     @property
     def token(self) -> str:

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .booking import Booking, private_token_for
+from .booking import Booking
 from .library import Library, Weekday
+from .private_link import private_token_for
 
 
 class WaitingListQuerySet(models.QuerySet):

@@ -25,6 +25,7 @@ from bookings import (
 )
 from bookings.calendar_file import booking_ics
 from bookings.models import Booking, Library, Slot
+from bookings.models.private_link import hash_token, token_hash_for
 from bookings.patron.forms import BookingForm, ResizeForm
 
 
@@ -123,7 +124,7 @@ def _sent_before(request: HttpRequest) -> HttpResponse | None:
     secret = BookingForm.link_secret(request.POST) if request.method == "POST" else None
     if secret is None:
         return None
-    token_hash = Booking.hash_token(Booking.token_for(secret))
+    token_hash = token_hash_for(secret)
     try:
         booking = Booking.objects.only("status", "link_secret").get(token_hash=token_hash)
     except Booking.DoesNotExist:
@@ -163,7 +164,7 @@ def _booking_or_404(token: str) -> Booking:
         return (
             Booking.objects.select_related("library", "guide", "device")
             .prefetch_related("topics")
-            .get(token_hash=Booking.hash_token(token))
+            .get(token_hash=hash_token(token))
         )
     except Booking.DoesNotExist:
         raise Http404 from None

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings import abuse, services, waiting_list
 from bookings.models import Library, WaitingListEntry
-from bookings.models.booking import hash_token
+from bookings.models.private_link import hash_token
 from bookings.patron.forms import WaitingListForm
 from bookings.patron.views import just_booked_url
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from bookings.models import Booking, Slot
+from bookings.models.private_link import hash_token
 from bookings.services import SlotTaken, booking_create
 from tests.factories import make_booking, make_device, make_slot, make_slot_run, make_topic
 
@@ -42,7 +43,7 @@ def test_the_private_token_is_long_random_and_only_its_hash_is_stored(now):
     booking = make_booking(now=now)
 
     assert len(booking.token) >= 32  # 24 random bytes, base64: 192 bits
-    assert booking.token_hash == Booking.hash_token(booking.token)
+    assert booking.token_hash == hash_token(booking.token)
     assert booking.token not in booking.token_hash
 
 

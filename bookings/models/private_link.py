@@ -1,0 +1,27 @@
+"""Private links (a booking's, a waiting-list entry's): the token in the address, and its hash.
+
+Each row stores a random secret; the token in the link is an HMAC of it under SECRET_KEY, and
+only the token's hash is indexed. A leaked database alone reveals no patron's link, and yet
+messages such as reminders can carry it.
+"""
+
+import base64
+import hashlib
+
+from django.utils.crypto import salted_hmac
+
+
+def private_token_for(link_secret: str) -> str:
+    """A private link's token: an HMAC of the stored random secret under SECRET_KEY."""
+    digest = salted_hmac("digiopas.booking-link", link_secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def hash_token(token: str) -> str:
+    """What is stored and looked up: the token's SHA-256."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def token_hash_for(link_secret: str) -> str:
+    """The stored hash of the token a secret gives."""
+    return hash_token(private_token_for(link_secret))
