@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 import holidays
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,13 @@ class SlotTaken(ValidationError):
 
     def __init__(self) -> None:
         super().__init__(_("That time was just taken by someone else."), code="taken")
+
+
+class AlreadyBooked(ValidationError):
+    """This very booking form was sent before and made its booking (its link secret is taken)."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This form has already been sent."), code="already_booked")
 
 
 class TooShort(ValidationError):
@@ -205,6 +212,39 @@ def booking_create(
         rules.check_online_time(library, [slot.starts_at], now=now)
         rules.check_contact_limit(library, phone=phone, email=email, now=now)
     link_secret = link_secret or secrets.token_hex(16)  # 128 random bits behind the link
+    try:
+        return _booking_insert(
+            slot=slot,
+            slot_count=slot_count,
+            online=online,
+            waiting_entry=waiting_entry,
+            topics=topics,
+            now=now,
+            fields={
+                "patron_name": patron_name,
+                "phone": phone,
+                "email": email,
+                "device": device,
+                "need": need,
+                "language": language,
+                "channel": channel,
+                "link_secret": link_secret,
+                "token_hash": token_hash_for(link_secret),
+            },
+        )
+    except IntegrityError:
+        # The link secret is unique: the same booking form, sent again, made its booking
+        # before (one since cancelled, or a second send racing the first).
+        if Booking.objects.filter(token_hash=token_hash_for(link_secret)).exists():
+            raise AlreadyBooked from None
+        raise
+
+
+def _booking_insert(
+    *, slot: Slot, slot_count: int, online: bool, waiting_entry, topics, now, fields: dict
+) -> Booking:
+    """The booking row and its slots, in one transaction; the rules that need the locked rows."""
+    library = slot.library
     with transaction.atomic():
         slots = Slot.objects.run_from(slot, slot_count, lock=True)
         if online:
@@ -218,16 +258,8 @@ def booking_create(
             guide=slot.guide,  # the caller's loaded guide (and user) serve the guide's notice
             starts_at=slots[0].starts_at,
             ends_at=slots[-1].ends_at,
-            patron_name=patron_name,
-            phone=phone,
-            email=email,
-            device=device,
-            need=need,
-            language=language,
-            channel=channel,
-            link_secret=link_secret,
-            token_hash=token_hash_for(link_secret),
             created_at=now,
+            **fields,
         )
         # The guard against double booking: the database takes a slot only while it is free.
         taken = (

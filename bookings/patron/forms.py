@@ -100,6 +100,10 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
                 secrets.token_hex(16), salt=SUBMISSION_SALT
             )
 
+    def clean_submission(self) -> str | None:
+        """The secret behind the private link of the booking this form makes, or None."""
+        return self.link_secret(self.data)
+
     @staticmethod
     def link_secret(data) -> str | None:
         """The link secret a sent form carries, if it is one this site signed."""

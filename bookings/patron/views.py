@@ -3,7 +3,6 @@ answer, and the private booking page (change, longer/shorter, cancel, calendar f
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,10 +67,12 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
     slot, lengths = availability.slot_with_lengths(slot_id, slug=slug, now=now)
     if slot is None:
         raise Http404
+    # What the form's signed secret says, read once: a form sent again finds its booking.
+    sent_before = _sent_before(request)
     if reason := _not_bookable_online(slot, now):
-        return _sent_before(request) or _slot_taken(request, slot, now, reason=reason)
+        return sent_before() or _slot_taken(request, slot, now, reason=reason)
     if not lengths:
-        return _sent_before(request) or _slot_taken(request, slot, now)
+        return sent_before() or _slot_taken(request, slot, now)
     form = BookingForm(request.POST or None, lengths=lengths)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -81,17 +82,12 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
             booking = services.booking_create(
                 slot=slot,
                 language=get_language(),
-                link_secret=BookingForm.link_secret(request.POST),
+                link_secret=data["submission"],
                 now=now,
                 **form.booking_details(lengths),
             )
-        except services.SlotTaken:
-            return _sent_before(request) or _slot_taken(request, slot, now)
-        except IntegrityError:
-            # Its private link exists already: the form made a booking that was then cancelled.
-            if answer := _sent_before(request):
-                return answer
-            raise
+        except (services.SlotTaken, services.AlreadyBooked):
+            return sent_before() or _slot_taken(request, slot, now)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -115,23 +111,29 @@ def _confirmation(request: HttpRequest, booking: Booking, now) -> HttpResponse:
     return response
 
 
-def _sent_before(request: HttpRequest) -> HttpResponse | None:
-    """The booking page, if this very form already made a booking.
+def _sent_before(request: HttpRequest):
+    """A function answering with the booking page, if this very form already made a booking
+    (else None). The form's signed secret is read here, once; the database only when asked.
 
     A double click on "Book", or Back and Send again, posts the same form twice; the second
     would otherwise be told that the time was just taken, by the patron who took it.
     """
     secret = BookingForm.link_secret(request.POST) if request.method == "POST" else None
-    if secret is None:
-        return None
-    token_hash = token_hash_for(secret)
-    try:
-        booking = Booking.objects.only("status", "link_secret").get(token_hash=token_hash)
-    except Booking.DoesNotExist:
-        return None
-    if booking.status == Booking.Status.BOOKED:
-        return redirect(just_booked_url(booking))
-    return redirect(booking_url(booking))
+
+    def answer() -> HttpResponse | None:
+        if secret is None:
+            return None
+        try:
+            booking = Booking.objects.only("status", "link_secret").get(
+                token_hash=token_hash_for(secret)
+            )
+        except Booking.DoesNotExist:
+            return None
+        if booking.status == Booking.Status.BOOKED:
+            return redirect(just_booked_url(booking))
+        return redirect(booking_url(booking))
+
+    return answer
 
 
 def _not_bookable_online(slot: Slot, now) -> ValidationError | None:
