@@ -78,14 +78,29 @@ def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[
     )
 
 
-def _patron_channel(booking: Booking | WaitingListEntry, *, now: dt.datetime) -> tuple[str, str]:
+def _patron_channel(
+    booking: Booking | WaitingListEntry,
+    *,
+    now: dt.datetime,
+    sms_counts: dict[int, int] | None = None,
+) -> tuple[str, str]:
     """E-mail when we have an address; else a text message to a mobile number while the
-    library's cap allows; else the call list (a landline, as staff may book for one)."""
+    library's cap allows; else the call list (a landline, as staff may book for one).
+
+    `sms_counts`: this month's text messages by library, filled in as needed, for a caller
+    that queues many messages at once and counts on itself.
+    """
     if booking.email:
         return Notification.Channel.EMAIL, State.PENDING
-    if can_receive_texts(booking.phone) and (
-        sms_sent_this_month(booking.library_id, now=now) < booking.library.sms_monthly_cap
-    ):
+    if not can_receive_texts(booking.phone):
+        return Notification.Channel.CALL, State.TO_CALL
+    if sms_counts is None:
+        sent = sms_sent_this_month(booking.library_id, now=now)
+    else:
+        if booking.library_id not in sms_counts:
+            sms_counts[booking.library_id] = sms_sent_this_month(booking.library_id, now=now)
+        sent = sms_counts[booking.library_id]
+    if sent < booking.library.sms_monthly_cap:
         return Notification.Channel.SMS, State.PENDING
     return Notification.Channel.CALL, State.TO_CALL
 
@@ -273,45 +288,65 @@ def reminders_send(*, now: dt.datetime) -> int:
     Returns how many messages were handed to the sender. Each reminder row can exist once
     (database constraint) and is claimed before sending, so overlapping runs send it once.
     """
-    local_now = timezone.localtime(now)
-    if local_now.hour >= settings.REMINDER_HOUR:
-        tomorrow = local_now.date() + dt.timedelta(days=1)
-        start = local_midnight(tomorrow)
-        due = (
-            Booking.objects.filter(
-                status=Booking.Status.BOOKED,
-                starts_at__gte=start,
-                starts_at__lt=start + dt.timedelta(days=1),
-                # Booked today for tomorrow: the confirmation has just told them everything.
-                created_at__lt=local_midnight(local_now.date()),
-            )
-            .exclude(
-                Exists(
-                    Notification.objects.filter(
-                        booking=OuterRef("pk"),
-                        kind=Kind.REMINDER,
-                        about_starts_at=OuterRef("starts_at"),
-                    )
+    if timezone.localtime(now).hour >= settings.REMINDER_HOUR:
+        reminders_queue(now=now)
+    return messages_requeue(now=now)
+
+
+def reminders_due(*, now: dt.datetime):
+    """Active bookings tomorrow (local time) that have no reminder about their time yet.
+
+    Those booked today are left out: the confirmation has just told them everything.
+    """
+    today = timezone.localdate(now)
+    return (
+        Booking.objects.filter(
+            status=Booking.Status.BOOKED,
+            starts_at__gte=local_midnight(today + dt.timedelta(days=1)),
+            starts_at__lt=local_midnight(today + dt.timedelta(days=2)),
+            created_at__lt=local_midnight(today),
+        )
+        .exclude(
+            Exists(
+                Notification.objects.filter(
+                    booking=OuterRef("pk"),
+                    kind=Kind.REMINDER,
+                    about_starts_at=OuterRef("starts_at"),
                 )
             )
-            .select_related("library")
         )
-        for booking in due:
-            channel, state = _patron_channel(booking, now=now)
-            Notification.objects.bulk_create(
-                [
-                    Notification(
-                        booking=booking,
-                        library_id=booking.library_id,
-                        kind=Kind.REMINDER,
-                        channel=channel,
-                        state=state,
-                        about_starts_at=booking.starts_at,
-                        created_at=now,
-                    )
-                ],
-                ignore_conflicts=True,
+        .select_related("library")
+    )
+
+
+def reminders_queue(*, now: dt.datetime) -> int:
+    """A reminder row for each booking due one, in one insert; a library's text messages are
+    counted once, then counted on, so a busy evening costs the same few queries."""
+    sms_counts: dict[int, int] = {}
+    rows = []
+    for booking in reminders_due(now=now):
+        channel, state = _patron_channel(booking, now=now, sms_counts=sms_counts)
+        if channel == Notification.Channel.SMS:
+            sms_counts[booking.library_id] += 1
+        rows.append(
+            Notification(
+                booking=booking,
+                library_id=booking.library_id,
+                kind=Kind.REMINDER,
+                channel=channel,
+                state=state,
+                about_starts_at=booking.starts_at,
+                created_at=now,
             )
+        )
+    # Conflicts ignored: an overlapping run may have queued the same reminder meanwhile.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def messages_requeue(*, now: dt.datetime) -> int:
+    """Hand the sender again the messages still to send (new, failed with attempts left, or
+    claimed by a sender that died) about times still ahead; return how many."""
     retry = Notification.objects.filter(
         Q(state=State.PENDING)
         | Q(state=State.FAILED, attempts__lt=MAX_ATTEMPTS)

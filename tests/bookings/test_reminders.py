@@ -7,13 +7,14 @@ from django.db import connection, connections
 
 from bookings import sms
 from bookings.models import Booking, Notification
-from bookings.notifications import reminders_send
+from bookings.notifications import reminders_queue, reminders_send
 from bookings.services import booking_cancel
 from tests.factories import helsinki, make_booking, make_slot
 
 # Tuesday 1 December at 18.00; bookings on Wednesday 2 December are due a reminder.
 EVENING = helsinki(2026, 12, 1, 18, 0)
 TOMORROW_MORNING = helsinki(2026, 12, 2, 10, 0)
+SLOT = dt.timedelta(minutes=15)
 
 
 def booked_for_tomorrow(**overrides) -> Booking:
@@ -130,3 +131,24 @@ def test_two_overlapping_runs_send_each_reminder_exactly_once(mailoutbox):
     assert errors == []
     assert sorted(m.to[0] for m in mailoutbox) == sorted(f"p{n}@example.com" for n in range(10))
     assert Notification.objects.filter(kind="reminder").count() == 10
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("patrons", [2, 6])
+def test_queueing_reminders_takes_the_same_queries_however_many_are_due(
+    patrons, library, guide, django_assert_num_queries
+):
+    for n in range(patrons):
+        slot = make_slot(guide=guide, library=library, starts_at=TOMORROW_MORNING + n * SLOT)
+        make_booking(
+            slot=slot, now=EVENING - dt.timedelta(days=5), phone=f"+3584012345{n:02d}", email=""
+        )
+    library.sms_monthly_cap = patrons + 3  # confirmations counted too: all reminders fit
+    library.save()
+
+    # 1 the bookings due (with their library), 2 the library's text messages this month,
+    # 3 the reminders inserted together.
+    with django_assert_num_queries(3):
+        assert reminders_queue(now=EVENING) == patrons
+
+    assert {n.channel for n in reminders()} == {"sms"}
