@@ -619,19 +619,10 @@ class WaitingListEntryAdmin(PhoneSearchMixin, LibraryScopedAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        data = form.cleaned_data
-        created = waiting_list.waiting_entry_create(
-            library=data["library"],
-            patron_name=data["patron_name"],
-            phone=data["phone"],
-            email=data["email"],
-            weekdays=data["weekdays"],
-            need=data["need"],
-            language=data["language"],
-            channel=data["channel"],
-            now=timezone.now(),
-        )
-        obj.pk = created.pk
+        # A new entry is made by the service (its private link, its time); the admin's
+        # messages and redirect then need only the row's key.
+        fields = {name: form.cleaned_data[name] for name in WaitingListEntryForm.Meta.fields}
+        obj.pk = waiting_list.waiting_entry_create(**fields, now=timezone.now()).pk
 
     @admin.action(description=_("Remove the selected patrons from the waiting list"))
     def remove_from_list(self, request, queryset) -> None:

@@ -203,3 +203,29 @@ def test_an_unknown_answer_changes_nothing(client, library, now):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == Status.WAITING
+
+
+def test_staff_add_a_caller_to_the_waiting_list_in_the_admin(admin_client, library, now):
+    response = admin_client.post(
+        "/en/admin/bookings/waitinglistentry/add/",
+        {
+            "library": library.pk,
+            "patron_name": "Puhelin Pirkko",
+            "phone": "040 765 4321",
+            "email": "",
+            "language": "sv",
+            "channel": "phone",
+            "weekdays": ["1", "3"],
+            "need": "Mobiilivarmenne",
+        },
+    )
+
+    assert response.status_code == 302
+    entry = WaitingListEntry.objects.get()
+    assert (entry.patron_name, entry.phone, entry.weekdays) == (
+        "Puhelin Pirkko",
+        "+358407654321",
+        [1, 3],
+    )
+    assert (entry.language, entry.channel, entry.status) == ("sv", "phone", "waiting")
+    assert entry.token_hash and entry.link_secret  # the service made its private link
