@@ -200,23 +200,18 @@ def booking_create(
     that cannot be booked. Either the booking and all its slots are saved, or nothing is.
     `link_secret` (128 random bits, hex) is chosen here unless the booking form chose it.
     """
-    library = slot.library
     if not phone and not email:
         raise ValidationError(_("Please give a phone number or an e-mail address."))
     if not 1 <= slot_count <= MAX_SLOTS_PER_BOOKING:
         raise ValidationError(_("A booking can be 15 to 45 minutes long."))
-    # A waiting patron accepts their offer online, whoever put them on the list.
-    online = channel == Booking.Channel.ONLINE or waiting_entry is not None
     rules.check_not_past(slot.starts_at, now=now)
-    if online:
-        rules.check_online_time(library, [slot.starts_at], now=now)
-        rules.check_contact_limit(library, phone=phone, email=email, now=now)
     link_secret = link_secret or secrets.token_hex(16)  # 128 random bits behind the link
     try:
         return _booking_insert(
             slot=slot,
             slot_count=slot_count,
-            online=online,
+            # A waiting patron accepts their offer online, whoever put them on the list.
+            online=channel == Booking.Channel.ONLINE or waiting_entry is not None,
             waiting_entry=waiting_entry,
             topics=topics,
             now=now,
@@ -243,19 +238,29 @@ def booking_create(
 def _booking_insert(
     *, slot: Slot, slot_count: int, online: bool, waiting_entry, topics, now, fields: dict
 ) -> Booking:
-    """The booking row and its slots, in one transaction; the rules that need the locked rows."""
-    library = slot.library
+    """The booking row and its slots, in one transaction, once the rules allow it.
+
+    The rules read the locked slots and, joined to them in the same query, their library and
+    guide: the queries are the same whatever the caller loaded.
+    """
     with transaction.atomic():
-        slots = Slot.objects.run_from(slot, slot_count, lock=True)
+        slots = Slot.objects.run_from(
+            slot, slot_count, lock=True, related=("library", "guide__user")
+        )
+        if not slots or slots[0].pk != slot.pk or len(slots) < slot_count:
+            raise SlotTaken
+        library, guide = slots[0].library, slots[0].guide
         if online:
-            # The last one within the horizon too.
             rules.check_online_time(library, [s.starts_at for s in slots], now=now)
+            rules.check_contact_limit(
+                library, phone=fields["phone"], email=fields["email"], now=now
+            )
         rules.check_not_held(slots, now=now, for_entry_id=getattr(waiting_entry, "pk", None))
-        if len(slots) < slot_count or any(s.booking_id for s in slots):
+        if any(s.booking_id for s in slots):
             raise SlotTaken
         booking = Booking.objects.create(
             library=library,
-            guide=slot.guide,  # the caller's loaded guide (and user) serve the guide's notice
+            guide=guide,  # with its user, for the guide's notice
             starts_at=slots[0].starts_at,
             ends_at=slots[-1].ends_at,
             created_at=now,

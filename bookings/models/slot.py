@@ -35,19 +35,25 @@ class SlotQuerySet(models.QuerySet):
     def between(self, start: dt.datetime, end: dt.datetime):
         return self.filter(starts_at__gte=start, starts_at__lt=end)
 
-    def run_from(self, first: "Slot", count: int, *, lock: bool = False) -> list["Slot"]:
+    def run_from(
+        self, first: "Slot", count: int, *, lock: bool = False, related: tuple[str, ...] = ()
+    ) -> list["Slot"]:
         """`first` and up to `count - 1` of the same guide's following slots at the same library,
         while they follow without a gap.
 
         With `lock`, the rows are locked in time order, so that two bookings reaching for
         overlapping slots queue up instead of deadlocking (PostgreSQL; SQLite writes one at a
-        time).
+        time). `related`: relations to read in the same query.
         """
         query = self.filter(
             guide_id=first.guide_id, library_id=first.library_id, starts_at__gte=first.starts_at
         ).order_by("starts_at")
+        if related:
+            query = query.select_related(*related)
         if lock:
-            query = query.select_for_update()
+            # The slot rows only: locking a joined library or guide would queue every booking
+            # there behind this one.
+            query = query.select_for_update(of=("self",) if related else ())
         candidates = list(query[:count])
         run = candidates[:1]
         for slot in candidates[1:]:

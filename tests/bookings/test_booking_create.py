@@ -2,7 +2,8 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from bookings.models import Booking, Slot
 from bookings.models.private_link import hash_token
@@ -179,3 +180,22 @@ def test_the_contact_limit_matches_an_email_whatever_its_case(now):
             phone="",
             email="aino@example.com",
         )
+
+
+def test_booking_takes_the_same_queries_whatever_the_caller_loaded(now, library, guide):
+    guide.user.email = "opas@example.com"  # the guide's notice reads the guide's user
+    guide.user.save()
+    counts = []
+    for n, load in enumerate(
+        [
+            lambda pk: Slot.objects.get(pk=pk),
+            lambda pk: Slot.objects.select_related("library", "guide__user").get(pk=pk),
+        ]
+    ):
+        made = make_slot(guide=guide, library=library, starts_at=now + dt.timedelta(days=2 + n))
+        slot = load(made.pk)
+        with CaptureQueriesContext(connection) as captured:
+            make_booking(slot=slot, now=now, phone=f"+3584012345{n:02d}")
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1]
