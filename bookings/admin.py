@@ -622,12 +622,12 @@ class WaitingListEntryAdmin(PhoneSearchMixin, LibraryScopedAdmin):
         # A new entry is made by the service (its private link, its time); the admin's
         # messages and redirect then need only the row's key.
         fields = {name: form.cleaned_data[name] for name in WaitingListEntryForm.Meta.fields}
-        obj.pk = waiting_list.waiting_entry_create(**fields, now=timezone.now()).pk
+        obj.pk = waiting_list.waiting_list_join(**fields, now=timezone.now()).pk
 
     @admin.action(description=_("Remove the selected patrons from the waiting list"))
     def remove_from_list(self, request, queryset) -> None:
         for entry in queryset:
-            waiting_list.waiting_entry_remove(entry=entry, now=timezone.now())
+            waiting_list.waiting_list_leave(entry=entry, now=timezone.now())
 
 
 @admin.register(Notification)

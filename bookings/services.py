@@ -1,4 +1,11 @@
-"""Every write to slots and bookings goes through these functions."""
+"""Writes to slots and bookings: making slots, booking, changing, cancelling, attendance,
+closures, and booking a time offered from the waiting list.
+
+The other writes have homes of their own: the waiting list's entries and holds
+(`waiting_list.py`), messages (`notifications.py`), erasure and the access log (`privacy.py`).
+The admin edits a booking's contact details and need directly; anything that frees or takes a
+slot comes here.
+"""
 
 import bisect
 import datetime as dt
@@ -347,7 +354,7 @@ def booking_cancel(*, booking: Booking, now: dt.datetime, by_staff: bool = False
     return booking
 
 
-def waiting_offer_accept(*, entry: WaitingListEntry, now: dt.datetime) -> Booking:
+def waiting_list_offer_accept(*, entry: WaitingListEntry, now: dt.datetime) -> Booking:
     """Book the time held for this waiting patron. Raises ValidationError if the offer has
     lapsed (the patron stays on the list)."""
     with transaction.atomic():

@@ -33,7 +33,7 @@ def offer_expires_at(library: Library, slot: Slot, *, now: dt.datetime) -> dt.da
     return min(hold, rules.online_deadline(library, slot.starts_at))
 
 
-def waiting_entry_create(
+def waiting_list_join(
     *,
     library: Library,
     patron_name: str,
@@ -119,11 +119,11 @@ def waiting_list_expire(*, now: dt.datetime) -> int:
     """Lapse offers whose time is up; those patrons wait again, behind nobody, for other times."""
     lapsed = list(WaitingListEntry.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now))
     for entry in lapsed:
-        waiting_offer_pass(entry=entry, now=now)
+        waiting_list_offer_pass(entry=entry, now=now)
     return len(lapsed)
 
 
-def waiting_offer_pass(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingListEntry:
+def waiting_list_offer_pass(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingListEntry:
     """The patron lets the offered time go (or the offer lapsed); the next in line may get it."""
     with transaction.atomic():
         entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
@@ -137,7 +137,7 @@ def waiting_offer_pass(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingL
     return entry
 
 
-def waiting_entry_remove(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingListEntry:
+def waiting_list_leave(*, entry: WaitingListEntry, now: dt.datetime) -> WaitingListEntry:
     with transaction.atomic():
         entry = WaitingListEntry.objects.select_for_update().get(pk=entry.pk)
         was_offered = entry.status == Status.OFFERED

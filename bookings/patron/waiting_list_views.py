@@ -40,7 +40,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         if abuse.over_limit(request, "waiting_list", contacts=(data["phone"], data["email"])):
             return abuse.too_many_requests(request, library)
-        entry = waiting_list.waiting_entry_create(
+        entry = waiting_list.waiting_list_join(
             library=library,
             patron_name=data["patron_name"],
             phone=data["phone"],
@@ -72,7 +72,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     action = request.POST.get("action")
     if action == "accept":
         try:
-            booking = services.waiting_offer_accept(entry=entry, now=now)
+            booking = services.waiting_list_offer_accept(entry=entry, now=now)
         except services.SlotTaken:
             messages.error(
                 request,
@@ -83,9 +83,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         else:
             return redirect(just_booked_url(booking))
     elif action == "pass":
-        waiting_list.waiting_offer_pass(entry=entry, now=now)
+        waiting_list.waiting_list_offer_pass(entry=entry, now=now)
         messages.info(request, _("We let that time go. You are still on the waiting list."))
     elif action == "leave":
-        waiting_list.waiting_entry_remove(entry=entry, now=now)
+        waiting_list.waiting_list_leave(entry=entry, now=now)
         messages.info(request, _("You have left the waiting list."))
     return redirect(entry_url(entry))

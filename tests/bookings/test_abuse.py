@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bookings.abuse import client_ip
 from bookings.models import Booking, WaitingListEntry
-from bookings.waiting_list import waiting_entry_create
+from bookings.waiting_list import waiting_list_join
 from tests.factories import form_started, make_booking, make_device, make_slot
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_a_right_private_link_opens_however_many_wrong_ones_came_from_the_addres
     """A library's computers and a mobile network put many patrons behind one address."""
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "private_link": {"ip": "3/h"}}
     booking = make_booking()
-    entry = waiting_entry_create(
+    entry = waiting_list_join(
         library=library, patron_name="Olli", phone="+358401112222", now=timezone.now()
     )
     for n in range(5):

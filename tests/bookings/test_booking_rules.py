@@ -16,8 +16,8 @@ from django.urls import reverse
 from bookings.admin import SlotForm
 from bookings.availability import resize_options, slot_lengths
 from bookings.models import Booking, Slot, WaitingListEntry
-from bookings.services import booking_reschedule, slots_generate, waiting_offer_accept
-from bookings.waiting_list import waiting_entry_create, waiting_list_offer
+from bookings.services import booking_reschedule, slots_generate, waiting_list_offer_accept
+from bookings.waiting_list import waiting_list_join, waiting_list_offer
 from tests.factories import make_booking, make_schedule, make_slot, make_slot_run
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ HELD = "kept for a patron on the waiting list"
 
 
 def join(library, now) -> WaitingListEntry:
-    return waiting_entry_create(
+    return waiting_list_join(
         library=library, patron_name="Odottava Olli", phone="+358401112222", now=now
     )
 
@@ -52,7 +52,7 @@ def test_a_held_time_cannot_be_taken_by_another_patrons_change_of_time(library, 
     with pytest.raises(ValidationError, match=HELD):
         booking_reschedule(booking=booking, first_slot=held, slot_count=1, now=now)
 
-    assert waiting_offer_accept(entry=entry, now=now).slots.get() == held
+    assert waiting_list_offer_accept(entry=entry, now=now).slots.get() == held
 
 
 def test_a_held_time_cannot_be_taken_by_making_the_time_before_it_longer(library, guide, now):
@@ -68,7 +68,7 @@ def test_a_held_time_cannot_be_taken_by_making_the_time_before_it_longer(library
 
     booking.refresh_from_db()
     assert booking.minutes == 15
-    assert waiting_offer_accept(entry=entry, now=now).slots.get() == held
+    assert waiting_list_offer_accept(entry=entry, now=now).slots.get() == held
 
 
 def test_staff_moving_a_booking_cannot_take_a_held_time_either(library, guide, now):
@@ -129,7 +129,7 @@ def test_an_offer_is_held_only_until_online_booking_of_the_time_closes(library, 
     assert entry.offer_expires_at == now + dt.timedelta(hours=1)
     slot.refresh_from_db()
     assert slot.held_until == entry.offer_expires_at
-    booking = waiting_offer_accept(entry=entry, now=now + dt.timedelta(minutes=59))
+    booking = waiting_list_offer_accept(entry=entry, now=now + dt.timedelta(minutes=59))
     assert booking.slots.get() == slot
 
 

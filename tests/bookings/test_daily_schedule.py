@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from bookings.models import Booking, Slot
 from bookings.services import booking_cancel
 from bookings.staff.daily_schedule import daily_schedule
-from bookings.waiting_list import waiting_entry_create
+from bookings.waiting_list import waiting_list_join
 from tests.factories import (
     helsinki,
     make_booking,
@@ -140,7 +140,7 @@ def test_choosing_a_guide_shows_only_their_times(day):
 
 def test_a_time_held_for_the_waiting_list_shows_as_held_until_the_hold_lapses(day):
     now = helsinki(2026, 12, 8, 8, 0)
-    entry = waiting_entry_create(
+    entry = waiting_list_join(
         library=day.library, patron_name="Odottava Olli", phone="+358401112222", now=now
     )
     Slot.objects.filter(pk=day.maria_slots[0].pk).update(
@@ -177,7 +177,7 @@ def test_the_page_shows_booked_and_free_times_in_order_with_the_patron_details(s
 
 def test_a_time_held_for_the_waiting_list_says_so_on_the_page(staff_client, day):
     now = timezone.now()
-    entry = waiting_entry_create(
+    entry = waiting_list_join(
         library=day.library, patron_name="Odottava Olli", phone="+358401112222", now=now
     )
     Slot.objects.filter(pk=day.maria_slots[0].pk).update(

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from bookings import availability_cache
 from bookings.abuse import over_limit
-from bookings.waiting_list import waiting_entry_create
+from bookings.waiting_list import waiting_list_join
 from tests.bookings.test_public_booking_flow import booking_data
 from tests.factories import make_slot_run
 from tests.security.conftest import production_env, run_python
@@ -69,7 +69,7 @@ def test_a_time_booked_in_another_worker_is_gone_from_the_next_page_here(client,
 
 
 def test_a_time_the_cron_job_holds_for_the_waiting_list_is_gone_at_once(client, library, slots):
-    waiting_entry_create(
+    waiting_list_join(
         library=library, patron_name="Olli", phone="+358401112222", now=timezone.now()
     )
     assert offered(client, library) == {slot.pk for slot in slots}

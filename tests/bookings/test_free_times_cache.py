@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from bookings import availability_cache, services
 from bookings.availability import bookable_slots
 from bookings.availability_cache import free_times, free_times_html, library_version
-from bookings.waiting_list import waiting_entry_create, waiting_list_offer, waiting_offer_pass
+from bookings.waiting_list import waiting_list_join, waiting_list_offer, waiting_list_offer_pass
 from tests.factories import (
     form_started,
     make_booking,
@@ -99,7 +99,7 @@ def test_a_held_time_comes_back_when_the_hold_lapses(
     library, slots, django_capture_on_commit_callbacks
 ):
     now = timezone.now()
-    waiting_entry_create(library=library, patron_name="Olli", phone="+358401112222", now=now)
+    waiting_list_join(library=library, patron_name="Olli", phone="+358401112222", now=now)
     with django_capture_on_commit_callbacks(execute=True):
         waiting_list_offer(library=library, now=now)
     held = offered(free_times_html(library, now=now))
@@ -173,15 +173,13 @@ def test_every_service_that_changes_free_times_bumps_the_version(
             before = library_version(library.pk)
             services.booking_reschedule(booking=booking, first_slot=slots[2], slot_count=1, now=now)
         else:
-            entry = waiting_entry_create(
-                library=library, patron_name="O", phone="+3584011", now=now
-            )
+            entry = waiting_list_join(library=library, patron_name="O", phone="+3584011", now=now)
             waiting_list_offer(library=library, now=now)
             entry.refresh_from_db()
             offered_version = library_version(library.pk)
             assert offered_version != before
             before = offered_version
-            waiting_offer_pass(entry=entry, now=now)
+            waiting_list_offer_pass(entry=entry, now=now)
 
     assert library_version(library.pk) != before
 

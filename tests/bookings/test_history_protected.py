@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import AccessLogEntry, Booking, Slot, Topic
-from bookings.waiting_list import waiting_entry_create
+from bookings.waiting_list import waiting_list_join
 from tests.factories import (
     make_booking,
     make_device,
@@ -157,7 +157,7 @@ def test_a_booking_keeps_its_topics_when_staff_save_it_in_the_admin(admin_client
 
 def test_a_library_with_waiting_list_messages_and_access_log_cannot_be_deleted(now, admin_user):
     library = make_library()
-    waiting_entry_create(library=library, patron_name="Olli", phone="+358401234567", now=now)
+    waiting_list_join(library=library, patron_name="Olli", phone="+358401234567", now=now)
     AccessLogEntry.objects.create(user=admin_user, place="printed_day", library=library)
 
     with pytest.raises(ProtectedError):

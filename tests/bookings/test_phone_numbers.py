@@ -180,7 +180,7 @@ def test_the_printed_day_shows_the_number_as_people_write_it(client, coordinator
 
 def test_the_admin_lists_show_numbers_as_people_write_them(client, coordinator, slot, library):
     make_booking(slot=slot, now=timezone.now())  # and its text message on the message list
-    waiting_list.waiting_entry_create(
+    waiting_list.waiting_list_join(
         library=library, patron_name="Olli", phone="+358501234567", now=timezone.now()
     )
 
@@ -218,10 +218,10 @@ def test_staff_find_a_booking_by_its_number_typed_in_any_form(client, coordinato
 def test_staff_find_a_waiting_patron_by_their_number_typed_in_any_form(
     client, coordinator, library, typed
 ):
-    entry = waiting_list.waiting_entry_create(
+    entry = waiting_list.waiting_list_join(
         library=library, patron_name="Olli", phone="+358401234567", now=timezone.now()
     )
-    waiting_list.waiting_entry_create(
+    waiting_list.waiting_list_join(
         library=library, patron_name="Maija", phone="+358501234567", now=timezone.now()
     )
 

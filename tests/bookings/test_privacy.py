@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from bookings.models import AccessLogEntry, Booking, WaitingListEntry
 from bookings.privacy import personal_data_purge
-from bookings.services import booking_cancel, waiting_offer_accept
-from bookings.waiting_list import waiting_entry_create, waiting_entry_remove, waiting_list_offer
+from bookings.services import booking_cancel, waiting_list_offer_accept
+from bookings.waiting_list import waiting_list_join, waiting_list_leave, waiting_list_offer
 from tests.factories import make_booking, make_device, make_library, make_slot, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_old_access_log_entries_are_removed(now, admin_user, settings):
 
 
 def waiting_entry(now, *, joined_days_ago: int) -> WaitingListEntry:
-    return waiting_entry_create(
+    return waiting_list_join(
         library=make_library(),
         patron_name="Odottava Olli",
         phone="+358401234567",
@@ -187,9 +187,9 @@ def test_the_purge_keeps_waiting_list_entries_still_waiting_or_offered_however_o
 def test_the_purge_erases_a_waiting_list_entry_retention_days_after_it_ended(now, settings):
     settings.RETENTION_DAYS = 30
     ended_long_ago = waiting_entry(now, joined_days_ago=100)
-    waiting_entry_remove(entry=ended_long_ago, now=now - dt.timedelta(days=31))
+    waiting_list_leave(entry=ended_long_ago, now=now - dt.timedelta(days=31))
     ended_lately = waiting_entry(now, joined_days_ago=100)
-    waiting_entry_remove(entry=ended_lately, now=now - dt.timedelta(days=10))
+    waiting_list_leave(entry=ended_lately, now=now - dt.timedelta(days=10))
 
     counts = personal_data_purge(now=now)
 
@@ -206,7 +206,7 @@ def test_an_entry_booked_from_the_waiting_list_ends_when_booked(now):
     slot = make_slot(library=entry.library, starts_at=now + dt.timedelta(days=2))
     waiting_list_offer(library=entry.library, now=now)
 
-    waiting_offer_accept(entry=entry, now=now)
+    waiting_list_offer_accept(entry=entry, now=now)
 
     entry.refresh_from_db()
     assert (entry.status, entry.ended_at) == ("booked", now)

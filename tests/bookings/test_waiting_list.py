@@ -8,13 +8,13 @@ from django.utils import timezone
 from bookings import sms
 from bookings.availability import bookable_slots
 from bookings.models import Booking, Notification, Slot, WaitingListEntry
-from bookings.services import booking_cancel, waiting_offer_accept
+from bookings.services import booking_cancel, waiting_list_offer_accept
 from bookings.waiting_list import (
-    waiting_entry_create,
-    waiting_entry_remove,
     waiting_list_expire,
+    waiting_list_join,
+    waiting_list_leave,
     waiting_list_offer,
-    waiting_offer_pass,
+    waiting_list_offer_pass,
 )
 from tests.factories import form_started, helsinki, make_booking, make_slot
 
@@ -25,7 +25,7 @@ Status = WaitingListEntry.Status
 
 def join(library, now, **overrides) -> WaitingListEntry:
     fields = {"patron_name": "Odottava Olli", "phone": "+358401112222"}
-    return waiting_entry_create(library=library, now=now, **{**fields, **overrides})
+    return waiting_list_join(library=library, now=now, **{**fields, **overrides})
 
 
 @pytest.fixture
@@ -76,7 +76,7 @@ def test_accepting_the_offer_books_the_held_time(library, slot, now):
     entry = join(library, now, email="olli@example.com")
     waiting_list_offer(library=library, now=now)
 
-    booking = waiting_offer_accept(entry=entry, now=now + dt.timedelta(minutes=30))
+    booking = waiting_list_offer_accept(entry=entry, now=now + dt.timedelta(minutes=30))
 
     entry.refresh_from_db()
     slot.refresh_from_db()
@@ -101,14 +101,14 @@ def test_an_offer_lapses_and_the_time_goes_to_the_next_in_line(
     assert first.status == Status.WAITING and slot.pk in first.passed_slot_ids
     assert second.status == Status.OFFERED and second.offered_slot == slot
     with pytest.raises(ValidationError, match="no longer open"):
-        waiting_offer_accept(entry=first, now=later)
+        waiting_list_offer_accept(entry=first, now=later)
 
 
 def test_letting_an_offer_pass_keeps_the_place_but_not_that_time(library, slot, now):
     entry = join(library, now)
     waiting_list_offer(library=library, now=now)
 
-    waiting_offer_pass(entry=entry, now=now)
+    waiting_list_offer_pass(entry=entry, now=now)
     waiting_list_offer(library=library, now=now)
 
     entry.refresh_from_db()
@@ -133,7 +133,7 @@ def test_leaving_the_list_releases_a_held_time(library, slot, now):
     entry = join(library, now)
     waiting_list_offer(library=library, now=now)
 
-    waiting_entry_remove(entry=entry, now=now)
+    waiting_list_leave(entry=entry, now=now)
 
     slot.refresh_from_db()
     assert slot.held_for is None

@@ -100,7 +100,7 @@ def make_public_site() -> PublicSite:
     taken = factories.make_booking(
         slot=later[2], now=now, patron_name="Toinen Asiakas", phone="+358401110002"
     )
-    entry = waiting_list.waiting_entry_create(
+    entry = waiting_list.waiting_list_join(
         library=liminka, patron_name="Olli Odottaja", phone="0401112222", weekdays=[0], now=now
     )
     call_command("seed_principles", verbosity=0)

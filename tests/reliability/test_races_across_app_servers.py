@@ -476,7 +476,7 @@ def race_for_a_time_the_waiting_list_wants(n: int, app_servers, http, tally: Tal
     # The movers' own times: another guide's, all booked, so `target` is the only free time.
     own = future_runs(library, count=1, length=MOVERS_PER_TIME)[0]
     mover_bookings = [existing_booking(slot, n) for slot in own]
-    entry = waiting_list.waiting_entry_create(
+    entry = waiting_list.waiting_list_join(
         library=library, patron_name="Waiting Patron", phone="+358401110000", now=now()
     )
 
@@ -538,7 +538,7 @@ def race_for_a_time_the_waiting_list_wants(n: int, app_servers, http, tally: Tal
     held = target.held_for_id == entry.pk and entry.status == WaitingListEntry.Status.OFFERED
     assert held != (target.booking_id is not None), (n, target.booking_id, entry.status)
     if held:
-        booking = services.waiting_offer_accept(entry=entry, now=now())
+        booking = services.waiting_list_offer_accept(entry=entry, now=now())
         assert list(booking.slots.all()) == [target]
         return "held"
     assert entry.status == WaitingListEntry.Status.WAITING
