@@ -104,14 +104,20 @@ class LibraryAdmin(LibraryScopedAdmin):
         (_("Booking rules"), {"fields": ["min_notice_minutes", "booking_horizon_weeks"]}),
     ]
 
-    # The library's details and rules are on its (cached) free-times page.
+    # The library's details and rules are on its (cached) free-times page and in the list.
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        free_times_changed(obj.pk)
+        services.library_changed(obj.pk)
 
     def delete_model(self, request, obj) -> None:
+        library_id = obj.pk
         super().delete_model(request, obj)
-        free_times_changed(obj.pk)
+        services.library_changed(library_id)
+
+    def delete_queryset(self, request, queryset) -> None:
+        library_ids = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        services.library_changed(*library_ids)
 
 
 class GuideForm(forms.ModelForm):

@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class BookingsConfig(AppConfig):
     name = "bookings"
     verbose_name = _("Digital guidance bookings")
-
-    def ready(self) -> None:
-        from bookings import library_list_cache  # noqa: F401 (connects its signal receiver)

@@ -3,15 +3,12 @@
 A national consortium lists some 300 libraries: rendering that list is most of the landing
 page's cost, and the list changes only when staff edit a library. The templates cache it with
 `{% cache %}` under a version number kept in the shared cache (the database or Redis, so
-every process agrees), which saving or deleting any library bumps. The fragment's timeout is the
-safety net for changes that bypass model signals (bulk updates).
+every process agrees), which `services.library_changed` bumps whenever a library is added,
+edited or removed (the admin, the demo data), as it bumps the library's free-times version. The
+fragment's timeout is the safety net for changes made elsewhere (a shell, a bulk update).
 """
 
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
-
 from bookings import cache_versions
-from bookings.models import Library
 
 VERSION_KEY = "libraries:version"
 FRAGMENT_SECONDS = 10 * 60
@@ -23,8 +20,3 @@ def libraries_changed() -> None:
 
 def libraries_version() -> int | None:
     return cache_versions.current(VERSION_KEY)
-
-
-@receiver([post_save, post_delete], sender=Library, dispatch_uid="libraries_changed")
-def _library_saved_or_deleted(**kwargs) -> None:
-    libraries_changed()

@@ -24,6 +24,7 @@ from bookings import notifications, rules, waiting_list
 from bookings.availability_cache import free_times_changed
 from bookings.bulk_insert import insert_rows
 from bookings.clock import day_bounds, wall_clock
+from bookings.library_list_cache import libraries_changed
 from bookings.models import (
     Booking,
     Closure,
@@ -79,6 +80,13 @@ def _not_held_for_others(now: dt.datetime, entry_id: int | None) -> Q:
 
 def _run_minutes(slots: list[Slot]) -> int:
     return int((slots[-1].ends_at - slots[0].starts_at).total_seconds() // 60) if slots else 0
+
+
+def library_changed(*library_ids: int) -> None:
+    """Libraries were added, edited or removed (the admin, the demo data): their free-times
+    pages (details, rules) and the list of libraries are rendered afresh."""
+    free_times_changed(*library_ids)
+    libraries_changed()
 
 
 def slots_generate(

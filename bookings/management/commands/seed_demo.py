@@ -75,6 +75,7 @@ class Command(BaseCommand):
             libraries[data["slug"]], _ = Library.objects.get_or_create(
                 slug=data["slug"], defaults=data
             )
+        services.library_changed(*(library.pk for library in libraries.values()))
 
         today = timezone.localdate()
         monday = today - dt.timedelta(days=today.weekday())
