@@ -320,9 +320,13 @@ def closure_apply(*, closure: Closure) -> list[Booking]:
 
     Booked slots are kept: staff decide what happens to those patrons.
     """
+    _closure_free_slots_remove(closure)
+    return list(closure_bookings(closure=closure))
+
+
+def _closure_free_slots_remove(closure: Closure) -> None:
     _closure_slots(closure).free().delete()
     free_times_changed(closure.library_id)
-    return list(closure_bookings(closure=closure))
 
 
 def _check_patron_may_change(booking: Booking, *, now: dt.datetime, by_staff: bool) -> None:
@@ -486,12 +490,15 @@ def closure_cancel_bookings(
 
     Each remembers the closure, whose page keeps listing the patrons staff should call.
     """
+    chosen = closure_bookings(closure=closure).filter(pk__in=list(booking_ids))
     cancelled = []
-    for booking in closure_apply(closure=closure):
-        if booking.pk in set(booking_ids):
-            with transaction.atomic():
-                booking = booking_cancel(booking=booking, now=now, by_staff=True)
-                Booking.objects.filter(pk=booking.pk).update(cancelled_for_closure=closure)
+    with transaction.atomic():
+        for booking in chosen:
+            booking = booking_cancel(booking=booking, now=now, by_staff=True)
             booking.cancelled_for_closure = closure
+            booking.save(update_fields=["cancelled_for_closure"])
             cancelled.append(booking)
+        # The freed times fall in the closure: they go with its other free times before the
+        # waiting list (offered after the commit) or the free-times page could show them.
+        _closure_free_slots_remove(closure)
     return cancelled

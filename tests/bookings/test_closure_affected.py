@@ -101,3 +101,23 @@ def test_opening_the_closure_page_is_logged(admin_client, admin_user, closed_day
 
     entry = AccessLogEntry.objects.get()
     assert (entry.user, entry.place, entry.library) == (admin_user, "closure", closure.library)
+
+
+def test_the_times_freed_by_cancelling_for_a_closure_are_not_offered_to_anyone(
+    admin_client, closed_day
+):
+    phone_only, with_email, _, day = closed_day
+    admin_client.post(
+        "/en/admin/bookings/closure/add/",
+        {"library": phone_only.library.pk, "starts_on": day, "ends_on": day, "reason": "Remontti"},
+    )
+    closure = Closure.objects.get()
+    freed = list(phone_only.slots.all())
+
+    admin_client.post(closure_url(closure), {"booking": [phone_only.pk, with_email.pk]})
+
+    # The cancelled patrons' times fall in the closed day: they go with its other free times.
+    assert not Slot.objects.filter(pk__in=[slot.pk for slot in freed]).exists()
+    assert not Slot.objects.filter(
+        library=phone_only.library, booking__isnull=True, starts_at__date=day
+    ).exists()
