@@ -37,8 +37,6 @@ from bookings.models import (
 )
 from bookings.models.private_link import token_hash_for
 
-MAX_SLOTS_PER_BOOKING = rules.MAX_SLOTS_PER_BOOKING
-
 
 class SlotTaken(ValidationError):
     """Somebody else booked (part of) the time between page load and submit."""
@@ -58,7 +56,7 @@ class TooShort(ValidationError):
     """Fewer consecutive minutes are free from the new time than the booking lasts: a change
     of time never shortens a visit silently."""
 
-    def __init__(self, *, free_minutes: int, wanted_count: int) -> None:
+    def __init__(self, *, free_minutes: int) -> None:
         super().__init__(
             _(
                 "From this time only %(free)d minutes are free, and the visit needs more. "
@@ -67,15 +65,6 @@ class TooShort(ValidationError):
             % {"free": free_minutes},
             code="too_short",
         )
-        self.free_minutes = free_minutes
-
-
-def _not_held_for_others(now: dt.datetime, entry_id: int | None) -> Q:
-    """In the UPDATE that takes the slots, so the database refuses a held time as well."""
-    condition = Q(held_until__isnull=True) | Q(held_until__lte=now)
-    if entry_id is not None:
-        condition |= Q(held_for_id=entry_id)
-    return condition
 
 
 def _run_minutes(slots: list[Slot]) -> int:
@@ -217,7 +206,7 @@ def booking_create(
     """
     if not phone and not email:
         raise ValidationError(_("Please give a phone number or an e-mail address."))
-    if not 1 <= slot_count <= MAX_SLOTS_PER_BOOKING:
+    if not 1 <= slot_count <= rules.MAX_SLOTS_PER_BOOKING:
         raise ValidationError(_("A booking can be 15 to 45 minutes long."))
     rules.check_not_past(slot.starts_at, now=now)
     link_secret = link_secret or secrets.token_hex(16)  # 128 random bits behind the link
@@ -284,7 +273,8 @@ def _booking_insert(
         # The guard against double booking: the database takes a slot only while it is free.
         taken = (
             Slot.objects.filter(pk__in=[s.pk for s in slots], booking__isnull=True)
-            .filter(_not_held_for_others(now, getattr(waiting_entry, "pk", None)))
+            # The database refuses a held time as well.
+            .unheld(now=now, for_entry_id=getattr(waiting_entry, "pk", None))
             .update(booking=booking)
         )
         if taken != len(slots):
@@ -415,14 +405,14 @@ def booking_reschedule(
     The old slots are freed and the new ones taken in one transaction: if any new slot was
     taken meanwhile, SlotTaken is raised and the booking keeps its old time.
     """
-    if not 1 <= slot_count <= MAX_SLOTS_PER_BOOKING and not by_staff:
+    if not 1 <= slot_count <= rules.MAX_SLOTS_PER_BOOKING and not by_staff:
         raise ValidationError(_("A booking can be 15 to 45 minutes long."))
     rules.check_not_past(first_slot.starts_at, now=now)
     with transaction.atomic():
         booking = _locked_for_change(booking, now=now, by_staff=by_staff)
         wanted = Slot.objects.run_from(first_slot, slot_count)
         if len(wanted) < slot_count:
-            raise TooShort(free_minutes=_run_minutes(wanted), wanted_count=slot_count)
+            raise TooShort(free_minutes=_run_minutes(wanted))
         # Lock the old and the new slots together, in one order, so that crossing moves queue.
         locked = list(
             Slot.objects.select_for_update()
@@ -442,7 +432,7 @@ def booking_reschedule(
         Slot.objects.filter(booking=booking).exclude(pk__in=wanted_ids).update(booking=None)
         taken = (
             Slot.objects.filter(Q(booking__isnull=True) | Q(booking=booking), pk__in=wanted_ids)
-            .filter(_not_held_for_others(now, None))
+            .unheld(now=now)
             .update(booking=booking)
         )
         if taken != slot_count:

@@ -19,9 +19,12 @@ class SlotQuerySet(models.QuerySet):
     def free(self):
         return self.filter(booking__isnull=True)
 
-    def unheld(self, *, now: dt.datetime):
-        """Not held for a patron on the waiting list right now."""
-        return self.filter(Q(held_until__isnull=True) | Q(held_until__lte=now))
+    def unheld(self, *, now: dt.datetime, for_entry_id: int | None = None):
+        """Not held right now for a patron on the waiting list (other than `for_entry_id`)."""
+        condition = Q(held_until__isnull=True) | Q(held_until__lte=now)
+        if for_entry_id is not None:
+            condition |= Q(held_for_id=for_entry_id)
+        return self.filter(condition)
 
     def bookable(self, *, now: dt.datetime, notice: dt.timedelta = dt.timedelta()):
         """Free times that have not started (nor fall inside the notice window)."""

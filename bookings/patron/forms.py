@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import BookingDetailsMixin, ChoiceOfRow, ChoiceOfRows, PatronContactForm
 from bookings.models import DeviceType, Topic, Weekday
-from bookings.services import MAX_SLOTS_PER_BOOKING
+from bookings.rules import MAX_SLOTS_PER_BOOKING
 from digiopas.form_rendering import BootstrapForm
 
 
