@@ -4,7 +4,6 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.core.exceptions import ValidationError
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -129,8 +128,7 @@ def resize_options(booking: Booking, *, now: dt.datetime) -> ResizeOptions:
     next_is_free = any(
         slot.starts_at == slots[-1].ends_at
         and slot.booking_id is None
-        and not rules.is_held(slot, now=now)
-        and _online_ok(booking.library, slot, now=now)
+        and rules.online_refusal(booking.library, slot, now=now) is None
         for slot in run
     )
     return ResizeOptions(
@@ -138,14 +136,6 @@ def resize_options(booking: Booking, *, now: dt.datetime) -> ResizeOptions:
         can_extend=next_is_free and len(slots) < MAX_SLOTS_PER_BOOKING,
         can_shorten=len(slots) > 1,
     )
-
-
-def _online_ok(library: Library, slot: Slot, *, now: dt.datetime) -> bool:
-    try:
-        rules.check_online_time(library, [slot.starts_at], now=now)
-    except ValidationError:
-        return False
-    return True
 
 
 def desk_slots(library: Library, day: dt.date, *, now: dt.datetime) -> list[Slot]:

@@ -100,6 +100,18 @@ def check_not_held(slots: list[Slot], *, now: dt.datetime, for_entry_id: int | N
         )
 
 
+def online_refusal(library: Library, slot: Slot, *, now: dt.datetime) -> ValidationError | None:
+    """Why a patron may not take `slot` at `library` online now (the notice, the horizon, a
+    waiting-list hold), or None: for the pages that list or open times, so that they offer
+    nothing the service would then refuse."""
+    try:
+        check_online_time(library, [slot.starts_at], now=now)
+        check_not_held([slot], now=now)
+    except ValidationError as error:
+        return error
+    return None
+
+
 def check_contact_limit(library: Library, *, phone: str, email: str, now: dt.datetime) -> None:
     """Upcoming online bookings per phone number or e-mail, counted at `library` only: each
     library sets its own limit, so bookings elsewhere do not count against it."""

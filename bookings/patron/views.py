@@ -69,7 +69,7 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
         raise Http404
     # What the form's signed secret says, read once: a form sent again finds its booking.
     sent_before = _sent_before(request)
-    if reason := _not_bookable_online(slot, now):
+    if reason := rules.online_refusal(slot.library, slot, now=now):
         return sent_before() or _slot_taken(request, slot, now, reason=reason)
     if not lengths:
         return sent_before() or _slot_taken(request, slot, now)
@@ -134,16 +134,6 @@ def _sent_before(request: HttpRequest):
         return redirect(booking_url(booking))
 
     return answer
-
-
-def _not_bookable_online(slot: Slot, now) -> ValidationError | None:
-    """Why a patron may not book `slot` online now (the rules the service applies), or None."""
-    try:
-        rules.check_online_time(slot.library, [slot.starts_at], now=now)
-        rules.check_not_held([slot], now=now)
-    except ValidationError as error:
-        return error
-    return None
 
 
 def _slot_taken(
@@ -265,7 +255,7 @@ def booking_change_to(request: HttpRequest, token: str, slot_id: int) -> HttpRes
     slot = get_object_or_404(
         Slot.objects.select_related("library", "guide"), pk=slot_id, library=booking.library
     )
-    if reason := _not_bookable_online(slot, now):
+    if reason := rules.online_refusal(slot.library, slot, now=now):
         return _slot_taken(request, slot, now, reason=reason)
     lengths = availability.slot_lengths(slot, now=now, booking_id=booking.pk)
     if not lengths:
@@ -274,7 +264,7 @@ def booking_change_to(request: HttpRequest, token: str, slot_id: int) -> HttpRes
     # the visit behind the patron's back.
     slot_count = booking.slots.count() or 1
     if len(lengths) < slot_count:
-        error = services.TooShort(free_minutes=lengths[-1], wanted_count=slot_count)
+        error = services.TooShort(free_minutes=lengths[-1])
         messages.error(request, " ".join(error.messages))
         return redirect("bookings:booking_change", token=token)
     if request.method == "POST":
