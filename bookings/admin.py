@@ -38,14 +38,19 @@ def local_time(value) -> str:
     return timezone.localtime(value).strftime("%d.%m.%Y %H.%M") if value else "–"
 
 
-class PhoneSearchMixin:
-    """Finds a number however staff type it: `0401234567`, `040 123 4567`, `+358 40 123 4567`.
+class PhoneNumbersMixin:
+    """Numbers shown as people write them (the `phone_number` column) and found however staff
+    type them: `0401234567`, `040 123 4567`, `+358 40 123 4567`.
 
     The usual search looks for each word inside the stored E.164 form (+358401234567), where
     `040` or `123` never appear; a term that is a phone number also matches it exactly.
     """
 
     phone_search_fields: tuple[str, ...] = ("phone",)
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_number(self, row) -> str:
+        return phone_as_written(row.phone)
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -324,7 +329,7 @@ class SlotForm(forms.ModelForm):
 
 
 @admin.register(Slot)
-class SlotAdmin(PhoneSearchMixin, LibraryScopedAdmin):
+class SlotAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     form = SlotForm
     list_display = ["local_start", "local_end", "guide", "library", "booking", "held_until"]
     list_filter = ["library", "guide", BookedFilter, "starts_at"]
@@ -413,7 +418,7 @@ class BookingTopicInline(admin.TabularInline):
 
 
 @admin.register(Booking)
-class BookingAdmin(PhoneSearchMixin, LibraryScopedAdmin):
+class BookingAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     inlines = [BookingTopicInline, NotificationInline]
     list_display = [
         "local_start",
@@ -526,10 +531,6 @@ class BookingAdmin(PhoneSearchMixin, LibraryScopedAdmin):
     def local_start(self, booking: Booking) -> str:
         return local_time(booking.starts_at)
 
-    @admin.display(description=_("phone"), ordering="phone")
-    def phone_number(self, booking: Booking) -> str:
-        return phone_as_written(booking.phone)
-
     @admin.display(description=_("actions"))
     def staff_actions(self, booking: Booking) -> str:
         if booking.pk is None:
@@ -590,7 +591,7 @@ class WaitingListEntryForm(forms.ModelForm):
 
 
 @admin.register(WaitingListEntry)
-class WaitingListEntryAdmin(PhoneSearchMixin, LibraryScopedAdmin):
+class WaitingListEntryAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     form = WaitingListEntryForm
     list_display = [
         "patron_name",
@@ -613,10 +614,6 @@ class WaitingListEntryAdmin(PhoneSearchMixin, LibraryScopedAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.display(description=_("phone"), ordering="phone")
-    def phone_number(self, entry: WaitingListEntry) -> str:
-        return phone_as_written(entry.phone)
-
     @admin.display(description=_("days that suit"))
     def days(self, entry: WaitingListEntry) -> str:
         return ", ".join(str(name) for name in entry.weekday_names) or _("any day")
@@ -637,7 +634,7 @@ class WaitingListEntryAdmin(PhoneSearchMixin, LibraryScopedAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(PhoneSearchMixin, LibraryScopedAdmin):
+class NotificationAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     """The staff call list: messages past the text-message cap or to a landline, and failed
     ones."""
 

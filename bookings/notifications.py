@@ -94,13 +94,10 @@ def _patron_channel(
         return Notification.Channel.EMAIL, State.PENDING
     if not can_receive_texts(booking.phone):
         return Notification.Channel.CALL, State.TO_CALL
-    if sms_counts is None:
-        sent = sms_sent_this_month(booking.library_id, now=now)
-    else:
-        if booking.library_id not in sms_counts:
-            sms_counts[booking.library_id] = sms_sent_this_month(booking.library_id, now=now)
-        sent = sms_counts[booking.library_id]
-    if sent < booking.library.sms_monthly_cap:
+    counts = {} if sms_counts is None else sms_counts
+    if booking.library_id not in counts:
+        counts[booking.library_id] = sms_sent_this_month(booking.library_id, now=now)
+    if counts[booking.library_id] < booking.library.sms_monthly_cap:
         return Notification.Channel.SMS, State.PENDING
     return Notification.Channel.CALL, State.TO_CALL
 
