@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 
 from bookings import privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
-from bookings.availability_cache import free_times_changed
 from bookings.forms import normalise_phone, visible_text
 from bookings.models import (
     AccessLogEntry,
@@ -159,7 +158,7 @@ class GuideAdmin(LibraryScopedAdmin):
             form.cleaned_data["libraries"] = [*form.cleaned_data["libraries"], *unseen]
         super().save_related(request, form, formsets, change)
         # The guide's name, and whether they take bookings, show on the free-times pages.
-        free_times_changed(*form.instance.libraries.values_list("pk", flat=True))
+        services.guide_changed(*form.instance.libraries.values_list("pk", flat=True))
 
     @admin.display(description=_("libraries"))
     def library_names(self, guide: Guide) -> str:
@@ -359,11 +358,13 @@ class SlotAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     # A slot added, moved or removed here changes the (cached) free-times pages.
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        free_times_changed(obj.library_id, form.initial.get("library"))
+        services.slot_saved(
+            slot=obj, previous_library_id=form.initial.get("library"), now=timezone.now()
+        )
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
-        free_times_changed(obj.library_id)
+        services.slot_deleted(library_id=obj.library_id)
 
     @admin.action(description=_("Remove the selected free slots (booked ones are kept)"))
     def remove_free_slots(self, request, queryset) -> None:

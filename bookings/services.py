@@ -78,6 +78,27 @@ def library_changed(*library_ids: int) -> None:
     libraries_changed()
 
 
+def guide_changed(*library_ids: int) -> None:
+    """A guide was edited in the admin: their name, languages and whether they take bookings
+    show on the free-times pages of their libraries."""
+    free_times_changed(*library_ids)
+
+
+def slot_saved(*, slot: Slot, previous_library_id: int | None, now: dt.datetime) -> None:
+    """A slot was added or edited by hand (the admin). Both its libraries' free-times pages
+    change, and a free time goes to the waiting list first, as generated slots do."""
+    free_times_changed(slot.library_id, previous_library_id)
+    if slot.booking_id is None:
+        transaction.on_commit(
+            lambda: waiting_list.waiting_list_offer(library=slot.library, now=now)
+        )
+
+
+def slot_deleted(*, library_id: int) -> None:
+    """A free slot was removed by hand (the admin)."""
+    free_times_changed(library_id)
+
+
 def slots_generate(
     *,
     start_on: dt.date,

@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from bookings.models import Booking, Closure, Slot
+from bookings import waiting_list
+from bookings.models import Booking, Closure, Slot, WaitingListEntry
 from tests.factories import make_booking, make_guide, make_library, make_slot
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,34 @@ def test_staff_add_a_one_off_slot(admin_client):
 
     slot = Slot.objects.get()
     assert slot.minutes == 30 and timezone.localtime(slot.starts_at).hour == 12
+
+
+def test_a_slot_added_in_the_admin_goes_to_the_waiting_list_first(
+    admin_client, django_capture_on_commit_callbacks
+):
+    guide = make_guide()
+    library = guide.libraries.get()
+    entry = waiting_list.waiting_list_join(
+        library=library, patron_name="Odottava", phone="0401234567", now=timezone.now()
+    )
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=2))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            "/en/admin/bookings/slot/add/",
+            {
+                "guide": guide.pk,
+                "library": library.pk,
+                "starts_at_0": start.strftime("%Y-%m-%d"),
+                "starts_at_1": "12:00",
+                "ends_at_0": start.strftime("%Y-%m-%d"),
+                "ends_at_1": "12:30",
+            },
+        )
+
+    entry.refresh_from_db()
+    assert entry.status == WaitingListEntry.Status.OFFERED
+    assert entry.offered_slot == Slot.objects.get(held_for=entry)
 
 
 def test_the_admin_action_asks_how_many_weeks_then_makes_slots(admin_client):
