@@ -156,12 +156,11 @@ def _reference_lists() -> tuple[list[int], list[int]]:
     """Device types and topics (the demo's lists when the database has none)."""
     if not DeviceType.objects.exists():
         DeviceType.objects.bulk_create(
-            DeviceType(name=name, position=position) for position, name in enumerate(DEVICES)
+            DeviceType(**texts, position=position) for position, texts in enumerate(DEVICES)
         )
     if not Topic.objects.exists():
         Topic.objects.bulk_create(
-            Topic(name=name, bring_note=bring, position=position)
-            for position, (name, bring) in enumerate(TOPICS)
+            Topic(**texts, position=position) for position, texts in enumerate(TOPICS)
         )
     return (
         list(DeviceType.objects.values_list("pk", flat=True)),

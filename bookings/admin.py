@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin
 
 from bookings import privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
@@ -97,14 +98,15 @@ class LibraryScopedAdmin(admin.ModelAdmin):
 
 
 @admin.register(Library)
-class LibraryAdmin(LibraryScopedAdmin):
+class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
     library_lookups = ("pk",)
     list_display = ["name", "address", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "address", "place", "phone", "email", "is_active"]}),
+        (None, {"fields": ["name", "slug", "address", "phone", "email", "is_active"]}),
+        (_("Finding the way"), {"fields": ["place", "accessibility", "parking"]}),
         (_("Booking rules"), {"fields": ["min_notice_minutes", "booking_horizon_weeks"]}),
     ]
 
@@ -214,7 +216,7 @@ class GenerateSlotsForm(forms.Form):
 
 
 @admin.register(Closure)
-class ClosureAdmin(LibraryScopedAdmin):
+class ClosureAdmin(TranslationAdmin, LibraryScopedAdmin):
     list_display = ["reason", "library", "guide", "starts_on", "ends_on"]
     list_filter = ["library", "guide"]
     list_select_related = ["library", "guide"]
@@ -266,7 +268,7 @@ class ArchivedNotDeletedAdmin(admin.ModelAdmin):
 
 
 @admin.register(DeviceType)
-class DeviceTypeAdmin(ArchivedNotDeletedAdmin):
+class DeviceTypeAdmin(TranslationAdmin, ArchivedNotDeletedAdmin):
     list_display = ["name", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
@@ -278,8 +280,8 @@ class DeviceTypeAdmin(ArchivedNotDeletedAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(ArchivedNotDeletedAdmin):
-    list_display = ["name", "bring_note", "position", "is_active"]
+class TopicAdmin(TranslationAdmin, ArchivedNotDeletedAdmin):
+    list_display = ["name", "bring_note", "suggested_minutes", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]

@@ -7,6 +7,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings.models import Topic
 from bookings.phone_numbers import can_receive_texts, phone_e164
 
 # The largest id a database column holds; bigger numbers cannot name any row.
@@ -56,6 +57,35 @@ class ChoiceOfRows(forms.ModelMultipleChoiceField):
         if isinstance(value, list | tuple):
             _reject_impossible_ids(value, self)
         return super().clean(value)
+
+
+class TopicCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Topic checkboxes that carry the length each topic usually needs (`data-minutes`), for
+    the booking form's script to preselect it."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        minutes = getattr(getattr(value, "instance", None), "suggested_minutes", None)
+        if minutes:
+            option["attrs"]["data-minutes"] = minutes
+        return option
+
+
+class TopicChoice(ChoiceOfRows):
+    """The offered topics; one that usually takes longer says so in its label."""
+
+    widget = TopicCheckboxSelectMultiple
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(queryset=Topic.objects.filter(is_active=True), required=False, **kwargs)
+
+    def label_from_instance(self, topic: Topic) -> str:
+        if topic.suggested_minutes:
+            return _("%(topic)s (usually %(minutes)d minutes)") % {
+                "topic": topic.name,
+                "minutes": topic.suggested_minutes,
+            }
+        return topic.name
 
 
 def normalise_phone(raw: str) -> str:

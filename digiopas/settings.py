@@ -26,6 +26,9 @@ ALLOWED_HOSTS = env.list(
 )
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: the admin's forms see the fi/sv/en
+    # columns of device, topic, library and closure texts (bookings/translation.py).
+    "modeltranslation",
     "digiopas.apps.StaffAdminConfig",  # django.contrib.admin, with two-factor sign-in
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -104,6 +107,12 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "fi"
 LANGUAGES = [("fi", _("Finnish")), ("sv", _("Swedish")), ("en", _("English"))]
+# Content staff write (device and topic names, library details, closure reasons) in each
+# language; a text not given in the page's language shows in Finnish.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "fi"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("fi",)
+# A row made in code (demo data, a command) with `name=...` has that text as its Finnish one.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Each language's own date and time formats, 24-hour clock everywhere (digiopas/formats/).
 FORMAT_MODULE_PATH = "digiopas.formats"

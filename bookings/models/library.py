@@ -1,6 +1,7 @@
 """Places, people and the lists patrons choose from: libraries, guides, schedules, closures."""
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +28,18 @@ class Library(models.Model):
         max_length=200,
         blank=True,
         help_text=_("The room or desk the patron should go to, e.g. “Group room 2”."),
+    )
+    accessibility = models.CharField(
+        _("accessibility"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “Step-free entrance from the car park; a lift to the 2nd floor.”"),
+    )
+    parking = models.CharField(
+        _("parking and getting there"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “Free parking in front of the library; bus stop Keskusta.”"),
     )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -64,6 +77,11 @@ class Library(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def map_url(self) -> str:
+        """The address on OpenStreetMap: a plain link, nothing loaded from another host."""
+        return f"https://www.openstreetmap.org/search?query={quote(self.address)}"
+
 
 class Guide(models.Model):
     user = models.OneToOneField(
@@ -88,6 +106,11 @@ class Guide(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def language_names(self) -> list[str]:
+        """The languages this guide guides in, named in the active language (site order)."""
+        return [str(name) for code, name in settings.LANGUAGES if code in self.languages]
 
 
 class WeeklySchedule(models.Model):
@@ -196,6 +219,13 @@ class Topic(models.Model):
         max_length=200,
         blank=True,
         help_text=_("Told to the patron, e.g. “your banking codes”."),
+    )
+    suggested_minutes = models.PositiveSmallIntegerField(
+        _("suggested length (minutes)"),
+        null=True,
+        blank=True,
+        choices=[(15, "15"), (30, "30"), (45, "45")],
+        help_text=_("The booking form offers this length first when the topic is chosen."),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     # Past bookings and the statistics point here: a topic no longer offered is archived.

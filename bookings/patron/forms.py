@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from bookings.forms import BookingDetailsMixin, ChoiceOfRow, ChoiceOfRows, PatronContactForm
-from bookings.models import DeviceType, Topic, Weekday
+from bookings.forms import BookingDetailsMixin, ChoiceOfRow, PatronContactForm, TopicChoice
+from bookings.models import DeviceType, Weekday
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 from digiopas.form_rendering import BootstrapForm
 
@@ -62,7 +62,8 @@ LINK_SECRET = re.compile(r"[0-9a-f]{32}")
 class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
     """What a patron tells us when booking online."""
 
-    field_order = ["minutes", "patron_name", "phone", "email", "device", "topics", "need"]
+    # The length after the topics: a topic that usually takes longer preselects it.
+    field_order = ["patron_name", "phone", "email", "device", "topics", "minutes", "need"]
 
     minutes = forms.TypedChoiceField(
         label=_("How long do you need?"), coerce=int, widget=forms.RadioSelect
@@ -73,12 +74,7 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    topics = ChoiceOfRows(
-        label=_("What is it about? (choose any that fit)"),
-        queryset=Topic.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    topics = TopicChoice(label=_("What is it about? (choose any that fit)"))
     need = forms.CharField(
         label=_("Tell us in your own words what you need help with (optional)"),
         max_length=2000,

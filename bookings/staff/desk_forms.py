@@ -11,11 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from bookings.forms import (
     BookingDetailsMixin,
     ChoiceOfRow,
-    ChoiceOfRows,
     PatronContactForm,
+    TopicChoice,
     day_within_years,
 )
-from bookings.models import Booking, DeviceType, Topic
+from bookings.models import Booking, DeviceType
 
 
 class DeskDayForm(forms.Form):
@@ -64,12 +64,7 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         widget=forms.RadioSelect,
         empty_label=None,
     )
-    topics = ChoiceOfRows(
-        label=_("Topics"),
-        queryset=Topic.objects.filter(is_active=True),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
+    topics = TopicChoice(label=_("Topics"))
     need = forms.CharField(
         label=_("What the patron needs help with"),
         max_length=2000,

@@ -47,7 +47,12 @@ def test_saving_a_closure_removes_its_free_times_and_asks_about_the_bookings(
     phone_only, _, free, day = closed_day
     response = admin_client.post(
         "/en/admin/bookings/closure/add/",
-        {"library": phone_only.library.pk, "starts_on": day, "ends_on": day, "reason": "Remontti"},
+        {
+            "library": phone_only.library.pk,
+            "starts_on": day,
+            "ends_on": day,
+            "reason_fi": "Remontti",
+        },
     )
 
     assert response["Location"] == closure_url(Closure.objects.get())
@@ -60,7 +65,7 @@ def test_a_closure_with_no_bookings_goes_back_to_the_list(admin_client, closed_d
 
     response = admin_client.post(
         "/en/admin/bookings/closure/add/",
-        {"library": phone_only.library.pk, "starts_on": later, "ends_on": later, "reason": "R"},
+        {"library": phone_only.library.pk, "starts_on": later, "ends_on": later, "reason_fi": "R"},
     )
 
     assert response["Location"] == "/en/admin/bookings/closure/"
@@ -109,7 +114,12 @@ def test_the_times_freed_by_cancelling_for_a_closure_are_not_offered_to_anyone(
     phone_only, with_email, _, day = closed_day
     admin_client.post(
         "/en/admin/bookings/closure/add/",
-        {"library": phone_only.library.pk, "starts_on": day, "ends_on": day, "reason": "Remontti"},
+        {
+            "library": phone_only.library.pk,
+            "starts_on": day,
+            "ends_on": day,
+            "reason_fi": "Remontti",
+        },
     )
     closure = Closure.objects.get()
     freed = list(phone_only.slots.all())

@@ -210,15 +210,16 @@ def test_a_library_edited_in_the_admin_shows_at_once(admin_client, client, libra
     client.get(url)
     data = {
         field: getattr(library, field)
-        for field in ("name", "slug", "address", "place", "phone", "email")
+        for field in ("slug", "address", "place_fi", "phone", "email")
     }
-    data |= {"name": "Uusi nimi", "is_active": "on", "min_notice_minutes": 120}
+    data |= {"name_fi": "Uusi nimi", "name_en": "New name", "is_active": "on"}
+    data |= {"min_notice_minutes": 120}
     data |= {"booking_horizon_weeks": 6}
 
     response = admin_client.post(f"/en/admin/bookings/library/{library.pk}/change/", data)
 
     assert response.status_code == 302
-    assert "Free times at Uusi nimi" in client.get(url).content.decode()
+    assert "Free times at New name" in client.get(url).content.decode()
 
 
 def test_a_guide_renamed_in_the_admin_shows_at_once(admin_client, client, library, guide, slots):

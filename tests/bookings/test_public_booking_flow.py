@@ -155,7 +155,7 @@ def test_the_landing_page_runs_one_query_and_none_until_a_library_changes(
 
     # Staff add a library in the admin, then close it for bookings.
     details = {
-        "name": "Tyrnävän kirjasto",
+        "name_fi": "Tyrnävän kirjasto",
         "slug": "tyrnava",
         "address": "Kirkkotie 1, 91800 Tyrnävä",
         "is_active": "on",

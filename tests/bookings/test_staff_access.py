@@ -182,7 +182,7 @@ def test_closing_a_day_with_bookings_asks_staff_then_cancels_and_lists_calls(
             "library": slot.library.pk,
             "starts_on": day.isoformat(),
             "ends_on": day.isoformat(),
-            "reason": "Sähkökatko",
+            "reason_fi": "Sähkökatko",
         },
     )
     closure = Closure.objects.get()

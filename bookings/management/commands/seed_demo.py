@@ -11,35 +11,100 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import Booking, Closure, DeviceType, Guide, Library, Topic, WeeklySchedule
 
-DEVICES = ["Älypuhelin", "Tabletti", "Tietokone", "Muu laite"]
+# Each text in Finnish, Swedish and English: the patron reads their own language.
+DEVICES = [
+    {"name_fi": "Älypuhelin", "name_sv": "Smarttelefon", "name_en": "Smartphone"},
+    {"name_fi": "Tabletti", "name_sv": "Surfplatta", "name_en": "Tablet"},
+    {"name_fi": "Tietokone", "name_sv": "Dator", "name_en": "Computer"},
+    {"name_fi": "Muu laite", "name_sv": "Annan apparat", "name_en": "Other device"},
+]
+_CODES = {
+    "bring_note_fi": "pankkitunnukset tai mobiilivarmenne",
+    "bring_note_sv": "bankkoder eller mobilcertifikat",
+    "bring_note_en": "your online banking codes or mobile certificate",
+}
 TOPICS = [
-    ("Vahva tunnistautuminen ja pankkitunnukset", "pankkitunnukset tai mobiilivarmenne"),
-    ("Suomi.fi", "pankkitunnukset tai mobiilivarmenne"),
-    ("OmaKanta", "pankkitunnukset tai mobiilivarmenne"),
-    ("Sähköposti", "sähköpostin salasana"),
-    ("Videopuhelut", ""),
-    ("Valokuvat", ""),
-    ("Kirjaston e-kirjat", "kirjastokortti ja PIN-koodi"),
-    ("Huijaukset ja tietoturva", ""),
-    ("Uuden laitteen käyttöönotto", "laitteen myyntipakkaus ja vanha laite, jos sellainen on"),
+    {
+        "name_fi": "Vahva tunnistautuminen ja pankkitunnukset",
+        "name_sv": "Stark autentisering och bankkoder",
+        "name_en": "Strong identification and online banking codes",
+        "suggested_minutes": 30,
+        **_CODES,
+    },
+    {"name_fi": "Suomi.fi", "name_sv": "Suomi.fi", "name_en": "Suomi.fi", **_CODES},
+    {"name_fi": "OmaKanta", "name_sv": "MittKanta", "name_en": "My Kanta", **_CODES},
+    {
+        "name_fi": "Sähköposti",
+        "name_sv": "E-post",
+        "name_en": "E-mail",
+        "bring_note_fi": "sähköpostin salasana",
+        "bring_note_sv": "lösenordet till din e-post",
+        "bring_note_en": "your e-mail password",
+    },
+    {"name_fi": "Videopuhelut", "name_sv": "Videosamtal", "name_en": "Video calls"},
+    {"name_fi": "Valokuvat", "name_sv": "Foton", "name_en": "Photos"},
+    {
+        "name_fi": "Kirjaston e-kirjat",
+        "name_sv": "Bibliotekets e-böcker",
+        "name_en": "The library's e-books",
+        "bring_note_fi": "kirjastokortti ja PIN-koodi",
+        "bring_note_sv": "lånekort och PIN-kod",
+        "bring_note_en": "your library card and PIN",
+    },
+    {
+        "name_fi": "Huijaukset ja tietoturva",
+        "name_sv": "Bedrägerier och datasäkerhet",
+        "name_en": "Scams and staying safe online",
+    },
+    {
+        "name_fi": "Uuden laitteen käyttöönotto",
+        "name_sv": "Att ta en ny apparat i bruk",
+        "name_en": "Setting up a new device",
+        "suggested_minutes": 30,
+        "bring_note_fi": "laitteen myyntipakkaus ja vanha laite, jos sellainen on",
+        "bring_note_sv": "apparatens förpackning och din gamla apparat, om du har en",
+        "bring_note_en": "the device's box, and your old device if you have one",
+    },
 ]
 # Demo libraries; addresses and phone numbers are made up.
 LIBRARIES = [
     {
         "slug": "liminka",
-        "name": "Limingan kirjasto",
+        "name_fi": "Limingan kirjasto",
+        "name_sv": "Limingo bibliotek",
+        "name_en": "Liminka Library",
         "address": "Kirjastokuja 1, 91900 Liminka",
-        "place": "Ryhmätila Kotka, kirjaston perällä",
+        "place_fi": "Ryhmätila Kotka, kirjaston perällä",
+        "place_sv": "Grupprummet Kotka, längst in i biblioteket",
+        "place_en": "Group room Kotka, at the back of the library",
+        "accessibility_fi": "Esteetön sisäänkäynti pääovelta, ryhmätila on katutasossa.",
+        "accessibility_sv": "Ingång utan trappor vid huvuddörren, grupprummet är i gatuplanet.",
+        "accessibility_en": "Step-free entrance at the main door; the group room is on the "
+        "ground floor.",
+        "parking_fi": "Maksuton pysäköinti kirjaston edessä. Bussipysäkki 200 metrin päässä.",
+        "parking_sv": "Gratis parkering framför biblioteket. Busshållplats 200 meter bort.",
+        "parking_en": "Free parking in front of the library. A bus stop 200 metres away.",
         "phone": "08 000 0000",
     },
     {
         "slug": "lumijoki",
-        "name": "Lumijoen kirjasto",
+        "name_fi": "Lumijoen kirjasto",
+        "name_sv": "Lumijoki bibliotek",
+        "name_en": "Lumijoki Library",
         "address": "Kirjastotie 2, 91980 Lumijoki",
-        "place": "Lehtilukusali",
+        "place_fi": "Lehtilukusali",
+        "place_sv": "Tidningsläsesalen",
+        "place_en": "The newspaper reading room",
+        "accessibility_fi": "Esteetön sisäänkäynti pihan puolelta.",
+        "accessibility_sv": "Ingång utan trappor från gårdssidan.",
+        "accessibility_en": "Step-free entrance from the yard.",
+        "parking_fi": "Pysäköinti kunnantalon pihassa.",
+        "parking_sv": "Parkering på kommunhusets gård.",
+        "parking_en": "Parking in the town hall yard.",
         "phone": "08 000 0001",
     },
 ]
+CLOSURE_REASON = {"reason_fi": "Joululoma", "reason_sv": "Jullov", "reason_en": "Christmas break"}
 # (username, display name, library slugs, languages, [(library, weekday, start, end)])
 GUIDES = [
     (
@@ -59,22 +124,30 @@ GUIDES = [
 ]
 
 
+def _add_or_fill(model, lookup: dict, texts: dict, **defaults):
+    """The row `lookup` finds, made with `texts` if missing; a row made before the texts had
+    translations gets the ones it lacks (nothing staff wrote is overwritten)."""
+    row, created = model.objects.get_or_create(**lookup, defaults={**texts, **defaults})
+    if not created:
+        empty = {field: text for field, text in texts.items() if not getattr(row, field)}
+        if empty:
+            model.objects.filter(pk=row.pk).update(**empty)
+            row.refresh_from_db()
+    return row
+
+
 class Command(BaseCommand):
     help = "Load demo libraries, guides, schedules, a holiday closure, slots and a few bookings."
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
-        for position, name in enumerate(DEVICES):
-            DeviceType.objects.get_or_create(name=name, defaults={"position": position})
-        for position, (name, bring) in enumerate(TOPICS):
-            Topic.objects.get_or_create(
-                name=name, defaults={"position": position, "bring_note": bring}
-            )
-        libraries = {}
-        for data in LIBRARIES:
-            libraries[data["slug"]], _ = Library.objects.get_or_create(
-                slug=data["slug"], defaults=data
-            )
+        for position, texts in enumerate(DEVICES):
+            _add_or_fill(DeviceType, {"name_fi": texts["name_fi"]}, texts, position=position)
+        for position, texts in enumerate(TOPICS):
+            _add_or_fill(Topic, {"name_fi": texts["name_fi"]}, texts, position=position)
+        libraries = {
+            data["slug"]: _add_or_fill(Library, {"slug": data["slug"]}, data) for data in LIBRARIES
+        }
         services.library_changed(*(library.pk for library in libraries.values()))
 
         today = timezone.localdate()
@@ -96,10 +169,11 @@ class Command(BaseCommand):
                     defaults={"end_time": dt.time.fromisoformat(end), "valid_from": monday},
                 )
         christmas = dt.date(today.year, 12, 21)
-        Closure.objects.get_or_create(
-            library=libraries["liminka"],
-            starts_on=christmas,
-            defaults={"ends_on": christmas + dt.timedelta(days=16), "reason": "Joululoma"},
+        _add_or_fill(
+            Closure,
+            {"library": libraries["liminka"], "starts_on": christmas},
+            CLOSURE_REASON,
+            ends_on=christmas + dt.timedelta(days=16),
         )
         made = services.slots_generate(start_on=monday, weeks=6)
         booked = self._demo_bookings(libraries["liminka"])
