@@ -1,4 +1,5 @@
-"""Fixtures for the bookings tests: a fake text-message gateway run in this process."""
+"""Fixtures for the bookings tests: a fake text-message gateway run in this process, and
+running what a function queued after commit."""
 
 import http.server
 import threading
@@ -61,3 +62,14 @@ def gateway(settings):
 def closed_port_url():
     """An address on this machine where nothing listens: the port was free a moment ago."""
     return f"http://127.0.0.1:{free_port()}/sms"
+
+
+@pytest.fixture
+def send_now(django_capture_on_commit_callbacks):
+    """Run a function and then what it queued after commit, as a real request would."""
+
+    def run(function, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(**kwargs)
+
+    return run

@@ -17,17 +17,6 @@ from tests.factories import helsinki, make_booking, make_guide, make_library, ma
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def send_now(django_capture_on_commit_callbacks):
-    """Run what is queued after commit, as a real request would."""
-
-    def run(function, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(**kwargs)
-
-    return run
-
-
 def book(send_now, **overrides):
     return send_now(make_booking, **overrides)
 

@@ -42,15 +42,6 @@ def finnish_words(language: str = "sv") -> set[str]:
     return (finnish - other - NOT_FINNISH_ONLY) | FINNISH_WORDING
 
 
-@pytest.fixture
-def send_now(django_capture_on_commit_callbacks):
-    def run(function, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(**kwargs)
-
-    return run
-
-
 def test_the_finnish_word_list_is_the_demo_datas(db):
     found = finnish_words("sv")
 

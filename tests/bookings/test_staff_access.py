@@ -99,22 +99,24 @@ def test_removing_slots_in_the_admin_keeps_booked_ones(admin_client):
     assert "delete_selected" not in dict(action_form.fields["action"].choices)
 
 
+def one_off_slot(guide, library, day: dt.datetime) -> dict:
+    """The admin's form for a slot from 12.00 to 12.30 on `day`."""
+    return {
+        "guide": guide.pk,
+        "library": library.pk,
+        "starts_at_0": day.strftime("%Y-%m-%d"),
+        "starts_at_1": "12:00",
+        "ends_at_0": day.strftime("%Y-%m-%d"),
+        "ends_at_1": "12:30",
+    }
+
+
 def test_staff_add_a_one_off_slot(admin_client):
     guide = make_guide()
     library = guide.libraries.get()
     start = timezone.localtime(timezone.now() + dt.timedelta(days=2)).replace(hour=12, minute=0)
 
-    admin_client.post(
-        "/en/admin/bookings/slot/add/",
-        {
-            "guide": guide.pk,
-            "library": library.pk,
-            "starts_at_0": start.strftime("%Y-%m-%d"),
-            "starts_at_1": "12:00",
-            "ends_at_0": start.strftime("%Y-%m-%d"),
-            "ends_at_1": "12:30",
-        },
-    )
+    admin_client.post("/en/admin/bookings/slot/add/", one_off_slot(guide, library, start))
 
     slot = Slot.objects.get()
     assert slot.minutes == 30 and timezone.localtime(slot.starts_at).hour == 12
@@ -131,17 +133,7 @@ def test_a_slot_added_in_the_admin_goes_to_the_waiting_list_first(
     start = timezone.localtime(timezone.now() + dt.timedelta(days=2))
 
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(
-            "/en/admin/bookings/slot/add/",
-            {
-                "guide": guide.pk,
-                "library": library.pk,
-                "starts_at_0": start.strftime("%Y-%m-%d"),
-                "starts_at_1": "12:00",
-                "ends_at_0": start.strftime("%Y-%m-%d"),
-                "ends_at_1": "12:30",
-            },
-        )
+        admin_client.post("/en/admin/bookings/slot/add/", one_off_slot(guide, library, start))
 
     entry.refresh_from_db()
     assert entry.status == WaitingListEntry.Status.OFFERED
