@@ -73,12 +73,16 @@ def make_public_site() -> PublicSite:
         slug="liminka",
         address="Kirjastokuja 1, 91900 Liminka",
         place="Ryhmätila Kotka",
+        accessibility="Esteetön sisäänkäynti pääovelta.",
+        parking="Maksuton pysäköinti kirjaston edessä.",
         phone="08 000 0000",
     )
     factories.make_library(name="Lumijoen kirjasto", slug="lumijoki", phone="08 000 0001")
-    maria = factories.make_guide(libraries=[liminka], display_name="Maria")
+    maria = factories.make_guide(libraries=[liminka], display_name="Maria", languages=["fi", "en"])
     devices = [factories.make_device(name=name) for name in ("Älypuhelin", "Tabletti")]
-    topic = factories.make_topic(name="Pankkitunnukset", bring_note="pankkitunnukset")
+    topic = factories.make_topic(
+        name="Pankkitunnukset", bring_note="pankkitunnukset", suggested_minutes=30
+    )
     factories.make_topic(name="Sähköposti")
 
     first = factories.make_slot_run(count=4, guide=maria, starts_at=guidance_day(3, 10))
