@@ -391,7 +391,7 @@ class NotificationInline(admin.TabularInline):
     fk_name = "booking"
     extra = 0
     can_delete = False
-    fields = ["kind", "channel", "state", "attempts", "error", "created_at", "sent_at"]
+    fields = ["kind", "channel", "sms_parts", "state", "attempts", "error", "created_at", "sent_at"]
     readonly_fields = fields
     verbose_name_plural = _("messages to the patron and guide")
 
@@ -658,6 +658,7 @@ class NotificationAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         "waiting_entry",
         "kind",
         "channel",
+        "sms_parts",
         "state",
         "about_starts_at",
         "attempts",

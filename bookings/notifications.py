@@ -5,6 +5,10 @@ after commit by a task. Sending claims the row first (`pending`/`failed` → `se
 UPDATE), so two workers or two overlapping reminder runs never send the same message twice.
 A claim carries its time: a sender that dies midway leaves a claim that goes stale, and the
 next `send_reminders` run claims the message again.
+
+Text messages are kept to the GSM-7 alphabet and, where the library's name allows, to one part
+of 160 characters: gateways charge per part, and a library's monthly cap counts parts. Every
+message to a patron is queued through `_patron_channel`, which measures it against the cap.
 """
 
 import datetime as dt
@@ -13,7 +17,8 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -25,6 +30,7 @@ from bookings.calendar_file import booking_ics
 from bookings.clock import local_midnight
 from bookings.models import Booking, Notification, WaitingListEntry
 from bookings.phone_numbers import can_receive_texts
+from bookings.sms.alphabet import gsm7_text, measure
 
 logger = logging.getLogger(__name__)
 
@@ -42,16 +48,51 @@ def manage_url(booking: Booking) -> str:
         return settings.SITE_URL + reverse("bookings:booking_detail", args=[booking.token])
 
 
-def sms_sent_this_month(library_id: int, *, now: dt.datetime) -> int:
+def short_private_link(subject: Booking | WaitingListEntry) -> str:
+    """The private link as text messages carry it: the same token at a short address that
+    leads to the booking's or waiting-list entry's own page in the patron's language."""
+    return settings.SITE_URL + reverse("short:private_link", args=[subject.token])
+
+
+def sms_parts_this_month(library_id: int, *, now: dt.datetime) -> int:
+    """The text-message parts this library has used this month (the cap counts parts). A
+    message queued before parts were counted counts as one."""
     month_start = local_midnight(timezone.localdate(now).replace(day=1))
     # One filter() call, ~Q rather than exclude(): the same rows, one query clone fewer to build.
     # Read by the partial index `sms_by_library`: this library's month of text messages only.
-    return Notification.objects.filter(
+    month = Notification.objects.filter(
         ~Q(state=State.SKIPPED),
         library_id=library_id,
         channel=Notification.Channel.SMS,
         created_at__gte=month_start,
-    ).count()
+    )
+    parts = Coalesce("sms_parts", Value(1), output_field=IntegerField())
+    return month.aggregate(parts=Sum(parts, default=0))["parts"]
+
+
+def sms_text(subject: Booking | WaitingListEntry, kind: str, *, now: dt.datetime) -> str:
+    """The text message of this kind about a booking (or, an offer, a waiting-list entry), in
+    the patron's language: what is measured against the cap and what is sent.
+
+    The one place where what content may hold (a dash or curly quotes in a library's name, a
+    no-break space) becomes its GSM-7 look-alike: one such character would otherwise turn the
+    whole message into UCS-2, with less than half the characters per part.
+    """
+    with translation.override(subject.language):
+        if kind == Kind.OFFER:
+            hold_ends_at = subject.offer_expires_at
+            context = {
+                "entry": subject,
+                "slot": subject.offered_slot,
+                "library": subject.library,
+                "link": short_private_link(subject),
+                "hold_ends_today": timezone.localdate(hold_ends_at) == timezone.localdate(now),
+            }
+            text = render_to_string("sms/waiting_offer.txt", context)
+        else:
+            context = {"booking": subject, "kind": kind, "link": short_private_link(subject)}
+            text = render_to_string("sms/patron_message.txt", context)
+    return " ".join(gsm7_text(text).split())
 
 
 def stale_claim(*, now: dt.datetime) -> Q:
@@ -79,27 +120,57 @@ def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[
 
 
 def _patron_channel(
-    booking: Booking | WaitingListEntry,
+    subject: Booking | WaitingListEntry,
+    kind: str,
     *,
     now: dt.datetime,
     sms_counts: dict[int, int] | None = None,
-) -> tuple[str, str]:
+) -> tuple[str, str, int | None]:
     """E-mail when we have an address; else a text message to a mobile number while the
-    library's cap allows; else the call list (a landline, as staff may book for one).
+    library's monthly cap of parts has room for all of its parts; else the call list (a
+    landline, as staff may book for one). Returns the channel, the state and the text
+    message's parts (None for e-mail and the call list).
 
-    `sms_counts`: this month's text messages by library, filled in as needed, for a caller
-    that queues many messages at once and counts on itself.
+    Every message to a patron is queued through here: the one place the cap is counted.
+    `sms_counts`: this month's parts by library, counted once, then counted on here, for a
+    caller that queues many messages at once.
     """
-    if booking.email:
-        return Notification.Channel.EMAIL, State.PENDING
-    if not can_receive_texts(booking.phone):
-        return Notification.Channel.CALL, State.TO_CALL
+    if subject.email:
+        return Notification.Channel.EMAIL, State.PENDING, None
+    if not can_receive_texts(subject.phone):
+        return Notification.Channel.CALL, State.TO_CALL, None
+    parts = measure(sms_text(subject, kind, now=now)).parts
     counts = {} if sms_counts is None else sms_counts
-    if booking.library_id not in counts:
-        counts[booking.library_id] = sms_sent_this_month(booking.library_id, now=now)
-    if counts[booking.library_id] < booking.library.sms_monthly_cap:
-        return Notification.Channel.SMS, State.PENDING
-    return Notification.Channel.CALL, State.TO_CALL
+    if subject.library_id not in counts:
+        counts[subject.library_id] = sms_parts_this_month(subject.library_id, now=now)
+    if counts[subject.library_id] + parts > subject.library.sms_monthly_cap:
+        return Notification.Channel.CALL, State.TO_CALL, None
+    counts[subject.library_id] += parts
+    return Notification.Channel.SMS, State.PENDING, parts
+
+
+def _patron_notification(
+    subject: Booking | WaitingListEntry,
+    kind: str,
+    *,
+    now: dt.datetime,
+    sms_counts: dict[int, int] | None = None,
+) -> Notification:
+    """An unsaved message to the patron of a booking (or, an offer, of a waiting-list entry),
+    on the channel `_patron_channel` chooses."""
+    channel, state, parts = _patron_channel(subject, kind, now=now, sms_counts=sms_counts)
+    about_booking = isinstance(subject, Booking)
+    return Notification(
+        booking=subject if about_booking else None,
+        waiting_entry=None if about_booking else subject,
+        library_id=subject.library_id,
+        kind=kind,
+        channel=channel,
+        state=state,
+        sms_parts=parts,
+        about_starts_at=subject.starts_at if about_booking else subject.offered_slot.starts_at,
+        created_at=now,
+    )
 
 
 def send_after_commit(notification_id: int) -> None:
@@ -113,17 +184,9 @@ def send_after_commit(notification_id: int) -> None:
 
 
 def notify_patron(booking: Booking, kind: str, *, now: dt.datetime) -> Notification:
-    channel, state = _patron_channel(booking, now=now)
-    notification = Notification.objects.create(
-        booking=booking,
-        library_id=booking.library_id,
-        kind=kind,
-        channel=channel,
-        state=state,
-        about_starts_at=booking.starts_at,
-        created_at=now,
-    )
-    if state == State.PENDING:
+    notification = _patron_notification(booking, kind, now=now)
+    notification.save()
+    if notification.state == State.PENDING:
         send_after_commit(notification.pk)
     return notification
 
@@ -172,34 +235,40 @@ def deliver(notification_id: int) -> str:
         Notification.objects.filter(pk=notification_id).update(state=State.SKIPPED)
         return State.SKIPPED
     try:
-        _send(notification)
+        sms_parts = _send(notification)
     except Exception as error:  # any transport failure: keep the booking, show staff, retry later
         logger.warning("Notification %s failed: %s", notification_id, error)
         Notification.objects.filter(pk=notification_id).update(
             state=State.FAILED, error=str(error)[:500]
         )
         return State.FAILED
+    # A text message's parts as sent: the text may have changed since it was queued.
+    parts = {} if sms_parts is None else {"sms_parts": sms_parts}
     Notification.objects.filter(pk=notification_id).update(
-        state=State.SENT, sent_at=timezone.now(), error=""
+        state=State.SENT, sent_at=timezone.now(), error="", **parts
     )
     return State.SENT
 
 
-def _send(notification: Notification) -> None:
+def _send(notification: Notification) -> int | None:
+    """Send the message; return the parts of a text message (None for an e-mail)."""
     if notification.waiting_entry_id:
-        _send_offer(notification)
-        return
+        return _send_offer(notification)
     booking = notification.booking
     if notification.kind == Kind.GUIDE_NOTICE:
         with translation.override(settings.LANGUAGE_CODE):
             _send_email(notification, to=booking.guide.user.email, template="guide_notice")
-        return
-    with translation.override(booking.language):
-        if notification.channel == Notification.Channel.EMAIL:
+        return None
+    if notification.channel == Notification.Channel.EMAIL:
+        with translation.override(booking.language):
             _send_email(notification, to=booking.email, template="patron_message")
-        else:
-            body = render_to_string("sms/patron_message.txt", _context(notification)).strip()
-            sms.send_sms(booking.phone, body)
+        return None
+    return _send_sms(booking.phone, sms_text(booking, notification.kind, now=timezone.now()))
+
+
+def _send_sms(phone: str, text: str) -> int:
+    sms.send_sms(phone, text)
+    return measure(text).parts
 
 
 SUBJECTS = {
@@ -243,23 +312,17 @@ def _send_email(notification: Notification, *, to: str, template: str) -> None:
 
 def notify_waiting_entry(entry: WaitingListEntry, *, now: dt.datetime) -> Notification:
     """Tell the patron first in line that a time is held for them."""
-    channel, state = _patron_channel(entry, now=now)
-    notification = Notification.objects.create(
-        waiting_entry=entry,
-        library_id=entry.library_id,
-        kind=Kind.OFFER,
-        channel=channel,
-        state=state,
-        about_starts_at=entry.offered_slot.starts_at,
-        created_at=now,
-    )
-    if state == State.PENDING:
+    notification = _patron_notification(entry, Kind.OFFER, now=now)
+    notification.save()
+    if notification.state == State.PENDING:
         send_after_commit(notification.pk)
     return notification
 
 
-def _send_offer(notification: Notification) -> None:
+def _send_offer(notification: Notification) -> int | None:
     entry = notification.waiting_entry
+    if notification.channel != Notification.Channel.EMAIL:
+        return _send_sms(entry.phone, sms_text(entry, Kind.OFFER, now=timezone.now()))
     with translation.override(entry.language):
         context = {
             "entry": entry,
@@ -267,15 +330,13 @@ def _send_offer(notification: Notification) -> None:
             "library": entry.library,
             "offer_url": settings.SITE_URL + reverse("bookings:waiting_entry", args=[entry.token]),
         }
-        if notification.channel == Notification.Channel.EMAIL:
-            message = EmailMultiAlternatives(
-                subject=SUBJECTS[Kind.OFFER](),
-                body=render_to_string("emails/waiting_offer.txt", context),
-                to=[entry.email],
-            )
-            message.send()
-        else:
-            sms.send_sms(entry.phone, render_to_string("sms/waiting_offer.txt", context).strip())
+        message = EmailMultiAlternatives(
+            subject=SUBJECTS[Kind.OFFER](),
+            body=render_to_string("emails/waiting_offer.txt", context),
+            to=[entry.email],
+        )
+        message.send()
+    return None
 
 
 def reminders_send(*, now: dt.datetime) -> int:
@@ -317,25 +378,13 @@ def reminders_due(*, now: dt.datetime):
 
 
 def reminders_queue(*, now: dt.datetime) -> int:
-    """A reminder row for each booking due one, in one insert; a library's text messages are
-    counted once, then counted on, so a busy evening costs the same few queries."""
+    """A reminder row for each booking due one, in one insert; a library's text-message parts
+    are counted once, then counted on, so a busy evening costs the same few queries."""
     sms_counts: dict[int, int] = {}
-    rows = []
-    for booking in reminders_due(now=now):
-        channel, state = _patron_channel(booking, now=now, sms_counts=sms_counts)
-        if channel == Notification.Channel.SMS:
-            sms_counts[booking.library_id] += 1
-        rows.append(
-            Notification(
-                booking=booking,
-                library_id=booking.library_id,
-                kind=Kind.REMINDER,
-                channel=channel,
-                state=state,
-                about_starts_at=booking.starts_at,
-                created_at=now,
-            )
-        )
+    rows = [
+        _patron_notification(booking, Kind.REMINDER, now=now, sms_counts=sms_counts)
+        for booking in reminders_due(now=now)
+    ]
     # Conflicts ignored: an overlapping run may have queued the same reminder meanwhile.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)

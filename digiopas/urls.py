@@ -12,6 +12,9 @@ admin.site.site_title = _("Digiopas")
 urlpatterns = [
     path("favicon.ico", favicon),
     path("healthz", healthz),
+    # Text messages' short private links: one address in every language, which leads on to
+    # the page in the patron's own.
+    path("", include("bookings.patron.short_urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

@@ -63,10 +63,14 @@ class Library(models.Model):
     max_active_bookings = models.PositiveSmallIntegerField(
         _("most upcoming bookings per phone number or e-mail"), default=3
     )
+    # Gateways charge per part: a text message of up to 160 characters is one part.
     sms_monthly_cap = models.PositiveIntegerField(
-        _("text messages per month"),
+        _("text-message parts per month"),
         default=300,
-        help_text=_("Past this, messages go to the staff call list instead."),
+        help_text=_(
+            "A text message of up to 160 characters is one part; a longer one costs two or "
+            "more. Past this many parts in a month, messages go to the staff call list instead."
+        ),
     )
 
     class Meta:
@@ -81,6 +85,12 @@ class Library(models.Model):
     def map_url(self) -> str:
         """The address on OpenStreetMap: a plain link, nothing loaded from another host."""
         return f"https://www.openstreetmap.org/search?query={quote(self.address)}"
+
+    @property
+    def street_address(self) -> str:
+        """The address up to its first comma: "Kirjastokuja 1" of "Kirjastokuja 1, 91900
+        Liminka", what a text message has room for."""
+        return self.address.split(",", 1)[0].strip()
 
 
 class Guide(models.Model):

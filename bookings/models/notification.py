@@ -76,6 +76,12 @@ class Notification(models.Model):
     # When a sender claimed it (`sending`): a claim older than CLAIM_STALE_AFTER is a sender
     # that died midway, and the message may be claimed again.
     claimed_at = models.DateTimeField(_("claimed for sending"), null=True, blank=True)
+    # What a text message costs against the library's monthly cap (gateways charge per part):
+    # measured when it is queued, and again from the text actually sent. Empty for e-mail and
+    # calls, and for text messages sent before parts were counted (each counts as one).
+    sms_parts = models.PositiveSmallIntegerField(
+        _("text-message parts"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["created_at"]

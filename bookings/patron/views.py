@@ -7,7 +7,7 @@ from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,7 +23,7 @@ from bookings import (
     services,
 )
 from bookings.calendar_file import booking_ics
-from bookings.models import Booking, Library, Slot
+from bookings.models import Booking, Library, Slot, WaitingListEntry
 from bookings.models.private_link import hash_token, token_hash_for
 from bookings.patron.forms import BookingForm, ResizeForm
 
@@ -170,6 +170,25 @@ def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_b
         "just_booked": just_booked,
         "private_link": request.build_absolute_uri(booking_url(booking)),
     }
+
+
+@abuse.limit_private_links
+def short_private_link(request: HttpRequest, token: str) -> HttpResponse:
+    """/v/<token>/, the private link of a text message: the same token at a shorter address,
+    leading to the booking's (or waiting-list entry's) own page in the patron's language. A
+    wrong token is the same 404, and the same count of misses, as on those pages."""
+    token_hash = hash_token(token)
+    for model, page in (
+        (Booking, "bookings:booking_detail"),
+        (WaitingListEntry, "bookings:waiting_entry"),
+    ):
+        try:
+            language = model.objects.values_list("language", flat=True).get(token_hash=token_hash)
+        except model.DoesNotExist:
+            continue
+        with translation.override(language):
+            return redirect(reverse(page, args=[token]))
+    raise Http404
 
 
 @abuse.limit_private_links

@@ -7,6 +7,7 @@ import time
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from bookings import sms
@@ -143,9 +144,9 @@ def test_the_guide_is_told_unless_they_turned_it_off(send_now, mailoutbox, now):
     assert len(mailoutbox) == 1
 
 
-def test_a_text_message_is_in_the_bookings_language(send_now, smsoutbox, now):
+def test_a_text_message_is_in_the_bookings_language(send_now, smsoutbox, now, client):
     book(send_now, now=now, phone="+358401234567", email="", language="fi")
-    book(
+    booking = book(
         send_now,
         now=now,
         phone="+358407654321",
@@ -157,7 +158,9 @@ def test_a_text_message_is_in_the_bookings_language(send_now, smsoutbox, now):
     finnish, swedish = smsoutbox
     assert finnish.body.startswith("Digiopastus varattu")
     assert swedish.body.startswith("Digistöd bokat")
-    assert "/sv/booking/" in swedish.body
+    # The short link leads on to the booking's page in Swedish.
+    short_path = swedish.body.rsplit(" ", 1)[1].removeprefix(settings.SITE_URL)
+    assert client.get(short_path)["Location"] == f"/sv/booking/{booking.token}/"
 
 
 def test_a_guide_turns_booking_emails_off_on_their_own_settings_page(client):

@@ -102,6 +102,8 @@ def test_a_swedish_or_english_booking_meets_no_finnish(
         re.search(r"https?://[^/\s]+(/\S*/)", text)[1]
         for text in (mailoutbox[0].body, smsoutbox[0].body)
     ]
+    # A text message carries the short link, which leads to the private page.
+    links = [client.get(link, follow=True).request["PATH_INFO"] for link in links]
     for name, private in zip(contacts, links, strict=True):
         pages[f"private page, {name}"] = client.get(private).content.decode()
         pages[f"calendar file, {name}"] = client.get(f"{private}calendar.ics").content.decode()
