@@ -9,6 +9,7 @@ next `send_reminders` run claims the message again.
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -32,6 +33,9 @@ MAX_ATTEMPTS = 5
 # A sender gives up on a mail server or gateway within seconds (EMAIL_TIMEOUT, the gateway's
 # timeout); a claim this old is a sender that died midway, and the message is sent again.
 CLAIM_STALE_AFTER = dt.timedelta(minutes=15)
+# A waiting-list link that failed is sent again for this long after joining; later, the patron
+# has either found the page again or hears from us when a time frees up.
+JOIN_LINK_RETRY_FOR = dt.timedelta(days=1)
 Kind = Notification.Kind
 State = Notification.State
 
@@ -78,21 +82,33 @@ def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[
     )
 
 
+def contact_channel(patron: Booking | WaitingListEntry) -> str:
+    """How messages reach this patron, the library's text-message cap aside: e-mail when we
+    have an address, else a text message to a mobile number, else a call (a landline, as
+    staff may book for one)."""
+    if patron.email:
+        return Notification.Channel.EMAIL
+    if can_receive_texts(patron.phone):
+        return Notification.Channel.SMS
+    return Notification.Channel.CALL
+
+
 def _patron_channel(
     booking: Booking | WaitingListEntry,
     *,
     now: dt.datetime,
     sms_counts: dict[int, int] | None = None,
 ) -> tuple[str, str]:
-    """E-mail when we have an address; else a text message to a mobile number while the
-    library's cap allows; else the call list (a landline, as staff may book for one).
+    """The patron's `contact_channel`; a text message only while the library's cap allows,
+    the call list past it.
 
     `sms_counts`: this month's text messages by library, filled in as needed, for a caller
     that queues many messages at once and counts on itself.
     """
-    if booking.email:
+    channel = contact_channel(booking)
+    if channel == Notification.Channel.EMAIL:
         return Notification.Channel.EMAIL, State.PENDING
-    if not can_receive_texts(booking.phone):
+    if channel == Notification.Channel.CALL:
         return Notification.Channel.CALL, State.TO_CALL
     counts = {} if sms_counts is None else sms_counts
     if booking.library_id not in counts:
@@ -162,13 +178,11 @@ def deliver(notification_id: int) -> str:
         "booking__library",
         "booking__guide__user",
         "booking__device",
+        "booking__cancelled_for_closure",
         "waiting_entry__library",
         "waiting_entry__offered_slot__guide",
     ).get(pk=notification_id)
-    booking = notification.booking
-    if notification.kind == Kind.REMINDER and (
-        booking.status != Booking.Status.BOOKED or booking.starts_at != notification.about_starts_at
-    ):
+    if _no_longer_needed(notification):
         Notification.objects.filter(pk=notification_id).update(state=State.SKIPPED)
         return State.SKIPPED
     try:
@@ -185,7 +199,24 @@ def deliver(notification_id: int) -> str:
     return State.SENT
 
 
+def _no_longer_needed(notification: Notification) -> bool:
+    """A reminder of a time cancelled or moved since, or the link of a waiting-list entry the
+    patron has already left."""
+    if notification.kind == Kind.REMINDER:
+        booking = notification.booking
+        return (
+            booking.status != Booking.Status.BOOKED
+            or booking.starts_at != notification.about_starts_at
+        )
+    if notification.kind == Kind.WAITING_JOINED:
+        return notification.waiting_entry.status == WaitingListEntry.Status.REMOVED
+    return False
+
+
 def _send(notification: Notification) -> None:
+    if notification.kind == Kind.WAITING_JOINED:
+        _send_waiting_joined(notification)
+        return
     if notification.waiting_entry_id:
         _send_offer(notification)
         return
@@ -198,8 +229,19 @@ def _send(notification: Notification) -> None:
         if notification.channel == Notification.Channel.EMAIL:
             _send_email(notification, to=booking.email, template="patron_message")
         else:
-            body = render_to_string("sms/patron_message.txt", _context(notification)).strip()
+            # The library's own cancellation has a message of its own: it says who cancelled,
+            # why, and where to book a new time.
+            template = (
+                "sms/library_cancelled.txt"
+                if _is_library_cancellation(notification)
+                else "sms/patron_message.txt"
+            )
+            body = render_to_string(template, _context(notification)).strip()
             sms.send_sms(booking.phone, body)
+
+
+def _is_library_cancellation(notification: Notification) -> bool:
+    return notification.kind == Kind.CANCELLATION and notification.booking.is_cancelled_by_library
 
 
 SUBJECTS = {
@@ -209,7 +251,19 @@ SUBJECTS = {
     Kind.REMINDER: lambda: _("Reminder: your digital guidance time tomorrow"),
     Kind.GUIDE_NOTICE: lambda: _("Guidance booking"),
     Kind.OFFER: lambda: _("A digital guidance time has become free for you"),
+    Kind.WAITING_JOINED: lambda: _("You are on the waiting list for digital guidance"),
 }
+
+
+def _subject(notification: Notification) -> str:
+    if _is_library_cancellation(notification):
+        return _("The library has cancelled your digital guidance time")
+    return SUBJECTS[notification.kind]()
+
+
+def free_times_url(library) -> str:
+    """The library's free times, in the language active now (the message's)."""
+    return settings.SITE_URL + reverse("bookings:free_times", args=[library.slug])
 
 
 def _context(notification: Notification) -> dict:
@@ -220,6 +274,9 @@ def _context(notification: Notification) -> dict:
         "manage_url": manage_url(booking),
         "topics": list(booking.topics.all()),
         "needs_codes": booking.topics.exclude(bring_note="").exists(),
+        "cancelled_by_library": _is_library_cancellation(notification),
+        "cancellation_reason": booking.library_cancellation_reason,
+        "free_times_url": free_times_url(booking.library),
     }
 
 
@@ -227,7 +284,7 @@ def _send_email(notification: Notification, *, to: str, template: str) -> None:
     context = _context(notification)
     booking = notification.booking
     message = EmailMultiAlternatives(
-        subject=SUBJECTS[notification.kind](),
+        subject=_subject(notification),
         body=render_to_string(f"emails/{template}.txt", context),
         to=[to],
     )
@@ -256,6 +313,57 @@ def notify_waiting_entry(entry: WaitingListEntry, *, now: dt.datetime) -> Notifi
     if state == State.PENDING:
         send_after_commit(notification.pk)
     return notification
+
+
+def notify_waiting_joined(entry: WaitingListEntry, *, now: dt.datetime) -> Notification | None:
+    """Send the patron who joined the waiting list the link to their place in line, by e-mail
+    or text message (within the library's cap). None when neither can reach them (a landline,
+    or the cap is used up): the patron saw the page, or staff joined them by phone, and no
+    call is needed to say what they already know."""
+    channel, state = _patron_channel(entry, now=now)
+    if state != State.PENDING:
+        return None
+    notification = Notification.objects.create(
+        waiting_entry=entry,
+        library_id=entry.library_id,
+        kind=Kind.WAITING_JOINED,
+        channel=channel,
+        state=state,
+        # About no booked time: the moment of joining.
+        about_starts_at=now,
+        created_at=now,
+    )
+    send_after_commit(notification.pk)
+    return notification
+
+
+def waiting_entry_url(entry: WaitingListEntry) -> str:
+    """The patron's own page on the waiting list, in their language."""
+    with translation.override(entry.language):
+        return settings.SITE_URL + reverse("bookings:waiting_entry", args=[entry.token])
+
+
+def waiting_link_message(entry: WaitingListEntry) -> Notification | None:
+    """The message that sent the patron the link to their place in line, if one was sent."""
+    return entry.notifications.filter(kind=Kind.WAITING_JOINED).order_by("-pk").first()
+
+
+def _send_waiting_joined(notification: Notification) -> None:
+    entry = notification.waiting_entry
+    with translation.override(entry.language):
+        context = {
+            "entry": entry,
+            "library": entry.library,
+            "entry_url": waiting_entry_url(entry),
+        }
+        if notification.channel == Notification.Channel.EMAIL:
+            EmailMultiAlternatives(
+                subject=SUBJECTS[Kind.WAITING_JOINED](),
+                body=render_to_string("emails/waiting_joined.txt", context),
+                to=[entry.email],
+            ).send()
+        else:
+            sms.send_sms(entry.phone, render_to_string("sms/waiting_joined.txt", context).strip())
 
 
 def _send_offer(notification: Notification) -> None:
@@ -288,6 +396,38 @@ def reminders_send(*, now: dt.datetime) -> int:
     if timezone.localtime(now).hour >= settings.REMINDER_HOUR:
         reminders_queue(now=now)
     return messages_requeue(now=now)
+
+
+def reminder_on(booking: Booking) -> dt.date | None:
+    """The local day on which `booking` gets its reminder (`reminders_due` picks it that day,
+    from REMINDER_HOUR), or None: a time booked on the day before it or later gets none."""
+    day_before = timezone.localdate(booking.starts_at) - dt.timedelta(days=1)
+    if timezone.localdate(booking.created_at) >= day_before:
+        return None
+    return day_before
+
+
+@dataclass(frozen=True)
+class PatronMessages:
+    """What a patron's booking page says about messages: where the last confirmation (or
+    change of time) went, and the reminder to come."""
+
+    last: Notification | None
+    reminder_on: dt.date | None
+    reminder_channel: str
+
+
+def patron_messages(booking: Booking) -> PatronMessages:
+    """Read with one query; the reminder's way is the patron's `contact_channel` (past the
+    library's text-message cap, staff would call instead)."""
+    last = (
+        booking.notifications.filter(kind__in=[Kind.CONFIRMATION, Kind.CHANGE])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return PatronMessages(
+        last=last, reminder_on=reminder_on(booking), reminder_channel=contact_channel(booking)
+    )
 
 
 def reminders_due(*, now: dt.datetime):
@@ -352,6 +492,12 @@ def messages_requeue(*, now: dt.datetime) -> int:
         | Q(
             waiting_entry__status=WaitingListEntry.Status.OFFERED,
             waiting_entry__offer_expires_at__gt=now,
+        )
+        # The link of a patron still in line, for a day after joining.
+        | Q(
+            kind=Kind.WAITING_JOINED,
+            waiting_entry__status=WaitingListEntry.Status.WAITING,
+            created_at__gt=now - JOIN_LINK_RETRY_FOR,
         ),
     ).values_list("pk", flat=True)
     sent = 0
