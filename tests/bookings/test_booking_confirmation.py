@@ -76,7 +76,7 @@ def test_the_page_says_the_reminder_comes_on_the_day_before_and_the_reminder_run
 ):
     booking = make_booking(slot=next_tuesday, now=now)
 
-    assert "A reminder comes by text message on the day before your time, Monday 7.12." in page(
+    assert "A reminder comes by text message on 7.12., the day before your time." in page(
         client, booking
     )
     # The reminder run picks it on that day, from the reminder hour, and not the day before.
@@ -160,3 +160,12 @@ def test_a_cancelled_booking_has_no_print_code_nor_what_to_bring(client, next_tu
     assert qr_codes_in(html) == []
     assert "Remember to bring" not in html and "What happens next" not in html
     assert "You cancelled this time." in html  # the patron's own cancellation, as before
+
+
+def test_numbers_in_sentences_never_break_over_two_lines(client, next_tuesday, now):
+    booking = make_booking(slot=next_tuesday, now=now)
+
+    html = client.get(reverse("bookings:booking_detail", args=[booking.token])).content.decode()
+
+    assert "by text message to 040\N{NO-BREAK SPACE}123\N{NO-BREAK SPACE}4567." in html
+    assert "call the library on 08\N{NO-BREAK SPACE}123\N{NO-BREAK SPACE}4567." in html
