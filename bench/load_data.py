@@ -551,6 +551,8 @@ class _Booker:
                 choice(LANGUAGES),
                 choice(CHANNELS),
                 status,
+                False,  # the patrons' own cancellations
+                "",
                 link_secret,
                 token_hash,
                 erased_at,
@@ -609,6 +611,8 @@ BOOKING_COLUMNS = [
     "language",
     "channel",
     "status",
+    "is_cancelled_by_library",
+    "cancellation_reason",
     "link_secret",
     "token_hash",
     "personal_data_erased_at",

@@ -446,6 +446,8 @@ class BookingAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         "library",
         "guide",
         "status",
+        "is_cancelled_by_library",
+        "cancellation_reason",
         "created_at",
         "updated_at",
         "staff_actions",
@@ -457,7 +459,17 @@ class BookingAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         ),
         (_("Patron"), {"fields": ["patron_name", "phone", "email", "language"]}),
         (_("Need"), {"fields": ["device", "need", "channel"]}),
-        (_("History"), {"fields": ["created_at", "updated_at"]}),
+        (
+            _("History"),
+            {
+                "fields": [
+                    "created_at",
+                    "updated_at",
+                    "is_cancelled_by_library",
+                    "cancellation_reason",
+                ]
+            },
+        ),
     ]
 
     actions = ["erase_personal_data", "export_personal_data"]
@@ -579,6 +591,7 @@ class WaitingListEntryForm(forms.ModelForm):
             "language",
             "channel",
             "weekdays",
+            "part_of_day",
             "need",
         ]
 
@@ -602,6 +615,7 @@ class WaitingListEntryAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         "email",
         "library",
         "days",
+        "part_of_day",
         "status",
         "offered_slot",
         "offer_expires_at",

@@ -4,12 +4,13 @@ import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from bookings import rules
 from bookings.clock import local_midnight
-from bookings.models import Booking, Library, Slot
+from bookings.models import Booking, Library, PartOfDay, Slot, WeeklySchedule
+from bookings.models.waiting_list import NOON
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 
 
@@ -24,6 +25,42 @@ class ResizeOptions:
 class FreeDay:
     day: dt.date
     slots: list[Slot]
+
+
+@dataclass(frozen=True)
+class GuidanceWeek:
+    """When a library offers guidance: weekdays (Monday = 0) and parts of the day."""
+
+    weekdays: list[int]
+    parts_of_day: list[str]
+
+
+def guidance_week(library: Library, *, now: dt.datetime) -> GuidanceWeek:
+    """The weekdays and parts of the day of the library's weekly schedules still in force and
+    of its times ahead (staff may add single times), in two queries: what the waiting list
+    may offer to ask for."""
+    today = timezone.localdate(now)
+    schedules = WeeklySchedule.objects.filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=today),
+        library=library,
+        guide__is_active=True,
+    ).values_list("weekday", "start_time", "end_time")
+    weekdays, parts = set(), set()
+    for weekday, start, end in schedules:
+        weekdays.add(weekday)
+        if start < NOON:
+            parts.add(PartOfDay.MORNING)
+        if end > NOON:
+            parts.add(PartOfDay.AFTERNOON)
+    # Hours, not the slots themselves: a handful of rows however many times a library opens.
+    hours = Slot.objects.filter(
+        library=library, starts_at__gte=now, starts_at__lt=rules.horizon_end(library, now=now)
+    ).datetimes("starts_at", "hour")
+    for hour in hours:
+        weekdays.add(timezone.localtime(hour).weekday())
+        parts.add(PartOfDay.of(hour))
+    ordered_parts = [part for part in (PartOfDay.MORNING, PartOfDay.AFTERNOON) if part in parts]
+    return GuidanceWeek(weekdays=sorted(weekdays), parts_of_day=ordered_parts)
 
 
 def bookable_slots(library: Library, *, now: dt.datetime):

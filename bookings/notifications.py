@@ -13,6 +13,7 @@ message to a patron is queued through `_patron_channel`, which measures it again
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -38,6 +39,9 @@ MAX_ATTEMPTS = 5
 # A sender gives up on a mail server or gateway within seconds (EMAIL_TIMEOUT, the gateway's
 # timeout); a claim this old is a sender that died midway, and the message is sent again.
 CLAIM_STALE_AFTER = dt.timedelta(minutes=15)
+# A waiting-list link that failed is sent again for this long after joining; later, the patron
+# has either found the page again or hears from us when a time frees up.
+JOIN_LINK_RETRY_FOR = dt.timedelta(days=1)
 Kind = Notification.Kind
 State = Notification.State
 
@@ -79,7 +83,19 @@ def sms_text(subject: Booking | WaitingListEntry, kind: str, *, now: dt.datetime
     whole message into UCS-2, with less than half the characters per part.
     """
     with translation.override(subject.language):
-        if kind == Kind.OFFER:
+        if kind == Kind.WAITING_JOINED:
+            link = short_private_link(subject)
+            context = {"entry": subject, "library": subject.library, "entry_url": link}
+            text = render_to_string("sms/waiting_joined.txt", context)
+        elif kind == Kind.CANCELLATION and subject.is_cancelled_by_library:
+            # The library's own cancellation says who cancelled, why, and where to book anew.
+            context = {
+                "booking": subject,
+                "cancellation_reason": subject.library_cancellation_reason,
+                "free_times_url": free_times_url(subject.library),
+            }
+            text = render_to_string("sms/library_cancelled.txt", context)
+        elif kind == Kind.OFFER:
             hold_ends_at = subject.offer_expires_at
             context = {
                 "entry": subject,
@@ -119,6 +135,17 @@ def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[
     )
 
 
+def contact_channel(patron: Booking | WaitingListEntry) -> str:
+    """How messages reach this patron, the library's text-message cap aside: e-mail when we
+    have an address, else a text message to a mobile number, else a call (a landline, as
+    staff may book for one)."""
+    if patron.email:
+        return Notification.Channel.EMAIL
+    if can_receive_texts(patron.phone):
+        return Notification.Channel.SMS
+    return Notification.Channel.CALL
+
+
 def _patron_channel(
     subject: Booking | WaitingListEntry,
     kind: str,
@@ -126,18 +153,18 @@ def _patron_channel(
     now: dt.datetime,
     sms_counts: dict[int, int] | None = None,
 ) -> tuple[str, str, int | None]:
-    """E-mail when we have an address; else a text message to a mobile number while the
-    library's monthly cap of parts has room for all of its parts; else the call list (a
-    landline, as staff may book for one). Returns the channel, the state and the text
-    message's parts (None for e-mail and the call list).
+    """The patron's `contact_channel`; a text message only while the library's monthly cap of
+    parts has room for all of its parts, the call list past it. Returns the channel, the state
+    and the text message's parts (None for e-mail and the call list).
 
     Every message to a patron is queued through here: the one place the cap is counted.
     `sms_counts`: this month's parts by library, counted once, then counted on here, for a
     caller that queues many messages at once.
     """
-    if subject.email:
+    channel = contact_channel(subject)
+    if channel == Notification.Channel.EMAIL:
         return Notification.Channel.EMAIL, State.PENDING, None
-    if not can_receive_texts(subject.phone):
+    if channel == Notification.Channel.CALL:
         return Notification.Channel.CALL, State.TO_CALL, None
     parts = measure(sms_text(subject, kind, now=now)).parts
     counts = {} if sms_counts is None else sms_counts
@@ -156,8 +183,8 @@ def _patron_notification(
     now: dt.datetime,
     sms_counts: dict[int, int] | None = None,
 ) -> Notification:
-    """An unsaved message to the patron of a booking (or, an offer, of a waiting-list entry),
-    on the channel `_patron_channel` chooses."""
+    """An unsaved message to the patron of a booking (or of a waiting-list entry: an offer, or
+    the link to their place in line), on the channel `_patron_channel` chooses."""
     channel, state, parts = _patron_channel(subject, kind, now=now, sms_counts=sms_counts)
     about_booking = isinstance(subject, Booking)
     return Notification(
@@ -168,9 +195,17 @@ def _patron_notification(
         channel=channel,
         state=state,
         sms_parts=parts,
-        about_starts_at=subject.starts_at if about_booking else subject.offered_slot.starts_at,
+        about_starts_at=_about_starts_at(subject, kind, now=now),
         created_at=now,
     )
+
+
+def _about_starts_at(subject, kind: str, *, now: dt.datetime) -> dt.datetime:
+    """The time a message is about: the booked or offered one; for the link to a place in
+    line, which is about no time, the moment of joining."""
+    if isinstance(subject, Booking):
+        return subject.starts_at
+    return now if kind == Kind.WAITING_JOINED else subject.offered_slot.starts_at
 
 
 def send_after_commit(notification_id: int) -> None:
@@ -227,11 +262,9 @@ def deliver(notification_id: int) -> str:
         "booking__device",
         "waiting_entry__library",
         "waiting_entry__offered_slot__guide",
+        "booking__cancelled_for_closure",
     ).get(pk=notification_id)
-    booking = notification.booking
-    if notification.kind == Kind.REMINDER and (
-        booking.status != Booking.Status.BOOKED or booking.starts_at != notification.about_starts_at
-    ):
+    if _no_longer_needed(notification):
         Notification.objects.filter(pk=notification_id).update(state=State.SKIPPED)
         return State.SKIPPED
     try:
@@ -250,8 +283,24 @@ def deliver(notification_id: int) -> str:
     return State.SENT
 
 
+def _no_longer_needed(notification: Notification) -> bool:
+    """A reminder of a time cancelled or moved since, or the link of a waiting-list entry the
+    patron has already left."""
+    if notification.kind == Kind.REMINDER:
+        booking = notification.booking
+        return (
+            booking.status != Booking.Status.BOOKED
+            or booking.starts_at != notification.about_starts_at
+        )
+    if notification.kind == Kind.WAITING_JOINED:
+        return notification.waiting_entry.status == WaitingListEntry.Status.REMOVED
+    return False
+
+
 def _send(notification: Notification) -> int | None:
     """Send the message; return the parts of a text message (None for an e-mail)."""
+    if notification.kind == Kind.WAITING_JOINED:
+        return _send_waiting_joined(notification)
     if notification.waiting_entry_id:
         return _send_offer(notification)
     booking = notification.booking
@@ -271,6 +320,10 @@ def _send_sms(phone: str, text: str) -> int:
     return measure(text).parts
 
 
+def _is_library_cancellation(notification: Notification) -> bool:
+    return notification.kind == Kind.CANCELLATION and notification.booking.is_cancelled_by_library
+
+
 SUBJECTS = {
     Kind.CONFIRMATION: lambda: _("Your digital guidance time is booked"),
     Kind.CHANGE: lambda: _("Your digital guidance time has changed"),
@@ -278,7 +331,19 @@ SUBJECTS = {
     Kind.REMINDER: lambda: _("Reminder: your digital guidance time tomorrow"),
     Kind.GUIDE_NOTICE: lambda: _("Guidance booking"),
     Kind.OFFER: lambda: _("A digital guidance time has become free for you"),
+    Kind.WAITING_JOINED: lambda: _("You are on the waiting list for digital guidance"),
 }
+
+
+def _subject(notification: Notification) -> str:
+    if _is_library_cancellation(notification):
+        return _("The library has cancelled your digital guidance time")
+    return SUBJECTS[notification.kind]()
+
+
+def free_times_url(library) -> str:
+    """The library's free times, in the language active now (the message's)."""
+    return settings.SITE_URL + reverse("bookings:free_times", args=[library.slug])
 
 
 def _context(notification: Notification) -> dict:
@@ -289,6 +354,9 @@ def _context(notification: Notification) -> dict:
         "manage_url": manage_url(booking),
         "topics": list(booking.topics.all()),
         "needs_codes": booking.topics.exclude(bring_note="").exists(),
+        "cancelled_by_library": _is_library_cancellation(notification),
+        "cancellation_reason": booking.library_cancellation_reason,
+        "free_times_url": free_times_url(booking.library),
     }
 
 
@@ -296,7 +364,7 @@ def _send_email(notification: Notification, *, to: str, template: str) -> None:
     context = _context(notification)
     booking = notification.booking
     message = EmailMultiAlternatives(
-        subject=SUBJECTS[notification.kind](),
+        subject=_subject(notification),
         body=render_to_string(f"emails/{template}.txt", context),
         to=[to],
     )
@@ -339,6 +407,48 @@ def _send_offer(notification: Notification) -> int | None:
     return None
 
 
+def notify_waiting_joined(entry: WaitingListEntry, *, now: dt.datetime) -> Notification | None:
+    """Send the patron who joined the waiting list the link to their place in line, by e-mail
+    or text message (within the library's cap). None when neither can reach them (a landline,
+    or the cap is used up): the patron saw the page, or staff joined them by phone, and no
+    call is needed to say what they already know."""
+    notification = _patron_notification(entry, Kind.WAITING_JOINED, now=now)
+    if notification.state != State.PENDING:
+        return None
+    notification.save()
+    send_after_commit(notification.pk)
+    return notification
+
+
+def waiting_entry_url(entry: WaitingListEntry) -> str:
+    """The patron's own page on the waiting list, in their language."""
+    with translation.override(entry.language):
+        return settings.SITE_URL + reverse("bookings:waiting_entry", args=[entry.token])
+
+
+def waiting_link_message(entry: WaitingListEntry) -> Notification | None:
+    """The message that sent the patron the link to their place in line, if one was sent."""
+    return entry.notifications.filter(kind=Kind.WAITING_JOINED).order_by("-pk").first()
+
+
+def _send_waiting_joined(notification: Notification) -> int | None:
+    entry = notification.waiting_entry
+    if notification.channel != Notification.Channel.EMAIL:
+        return _send_sms(entry.phone, sms_text(entry, Kind.WAITING_JOINED, now=timezone.now()))
+    with translation.override(entry.language):
+        context = {
+            "entry": entry,
+            "library": entry.library,
+            "entry_url": waiting_entry_url(entry),
+        }
+        EmailMultiAlternatives(
+            subject=SUBJECTS[Kind.WAITING_JOINED](),
+            body=render_to_string("emails/waiting_joined.txt", context),
+            to=[entry.email],
+        ).send()
+    return None
+
+
 def reminders_send(*, now: dt.datetime) -> int:
     """Queue tomorrow's reminders and retry failed messages, and those whose sender died
     while sending; safe to run every few minutes.
@@ -377,6 +487,38 @@ def reminders_due(*, now: dt.datetime):
     )
 
 
+def reminder_on(booking: Booking) -> dt.date | None:
+    """The local day on which `booking` gets its reminder (`reminders_due` picks it that day,
+    from REMINDER_HOUR), or None: a time booked on the day before it or later gets none."""
+    day_before = timezone.localdate(booking.starts_at) - dt.timedelta(days=1)
+    if timezone.localdate(booking.created_at) >= day_before:
+        return None
+    return day_before
+
+
+@dataclass(frozen=True)
+class PatronMessages:
+    """What a patron's booking page says about messages: where the last confirmation (or
+    change of time) went, and the reminder to come."""
+
+    last: Notification | None
+    reminder_on: dt.date | None
+    reminder_channel: str
+
+
+def patron_messages(booking: Booking) -> PatronMessages:
+    """Read with one query; the reminder's way is the patron's `contact_channel` (past the
+    library's text-message cap, staff would call instead)."""
+    last = (
+        booking.notifications.filter(kind__in=[Kind.CONFIRMATION, Kind.CHANGE])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return PatronMessages(
+        last=last, reminder_on=reminder_on(booking), reminder_channel=contact_channel(booking)
+    )
+
+
 def reminders_queue(*, now: dt.datetime) -> int:
     """A reminder row for each booking due one, in one insert; a library's text-message parts
     are counted once, then counted on, so a busy evening costs the same few queries."""
@@ -401,6 +543,12 @@ def messages_requeue(*, now: dt.datetime) -> int:
         | Q(
             waiting_entry__status=WaitingListEntry.Status.OFFERED,
             waiting_entry__offer_expires_at__gt=now,
+        )
+        # The link of a patron still in line, for a day after joining.
+        | Q(
+            kind=Kind.WAITING_JOINED,
+            waiting_entry__status=WaitingListEntry.Status.WAITING,
+            created_at__gt=now - JOIN_LINK_RETRY_FOR,
         ),
     ).values_list("pk", flat=True)
     sent = 0

@@ -364,12 +364,38 @@ def _locked_for_change(booking: Booking, *, now: dt.datetime, by_staff: bool) ->
     return booking
 
 
-def booking_cancel(*, booking: Booking, now: dt.datetime, by_staff: bool = False) -> Booking:
-    """Cancel the booking and free its slots for others."""
+def booking_cancel(
+    *,
+    booking: Booking,
+    now: dt.datetime,
+    by_staff: bool = False,
+    by_library: bool = False,
+    reason: str = "",
+    closure: Closure | None = None,
+) -> Booking:
+    """Cancel the booking and free its slots for others.
+
+    `by_staff`: staff may cancel inside the online deadline. `by_library`: the library itself
+    cancels the time (not the patron, who may also ask staff to cancel); the patron is told so,
+    with `reason` or the reason of the `closure` it is cancelled for.
+    """
+    if closure is not None:
+        by_library = True
     with transaction.atomic():
-        booking = _locked_for_change(booking, now=now, by_staff=by_staff)
+        booking = _locked_for_change(booking, now=now, by_staff=by_staff or by_library)
         booking.status = Booking.Status.CANCELLED
-        booking.save(update_fields=["status", "updated_at"])
+        booking.is_cancelled_by_library = by_library
+        booking.cancellation_reason = reason.strip()[:200] if by_library else ""
+        booking.cancelled_for_closure = closure
+        booking.save(
+            update_fields=[
+                "status",
+                "is_cancelled_by_library",
+                "cancellation_reason",
+                "cancelled_for_closure",
+                "updated_at",
+            ]
+        )
         Slot.objects.filter(booking=booking).update(booking=None)
         free_times_changed(booking.library_id)
         notifications.notify_booking_event(booking, Notification.Kind.CANCELLATION, now=now)
@@ -505,10 +531,9 @@ def closure_cancel_bookings(
     cancelled = []
     with transaction.atomic():
         for booking in chosen:
-            booking = booking_cancel(booking=booking, now=now, by_staff=True)
-            booking.cancelled_for_closure = closure
-            booking.save(update_fields=["cancelled_for_closure"])
-            cancelled.append(booking)
+            # The closure is saved with the cancellation, so the message (sent after the
+            # commit) already knows the library cancelled the time, and why.
+            cancelled.append(booking_cancel(booking=booking, now=now, closure=closure))
         # The freed times fall in the closure: they go with its other free times before the
         # waiting list (offered after the commit) or the free-times page could show them.
         _closure_free_slots_remove(closure)

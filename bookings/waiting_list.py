@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from bookings import notifications, rules
 from bookings.availability import bookable_slots
 from bookings.availability_cache import free_times_changed
-from bookings.models import Booking, Library, Slot, WaitingListEntry
+from bookings.models import Booking, Library, PartOfDay, Slot, WaitingListEntry
 from bookings.models.private_link import token_hash_for
 
 Status = WaitingListEntry.Status
@@ -40,27 +40,36 @@ def waiting_list_join(
     phone: str = "",
     email: str = "",
     weekdays: list[int] | None = None,
+    part_of_day: str = PartOfDay.ANY,
     need: str = "",
     language: str = "fi",
     channel: str = Booking.Channel.ONLINE,
     now: dt.datetime,
 ) -> WaitingListEntry:
+    """Put the patron in line and send them the link to their place (by e-mail or text
+    message, after commit)."""
     if not phone and not email:
         raise ValidationError(_("Please give a phone number or an e-mail address."))
+    if part_of_day not in PartOfDay.values:
+        raise ValidationError(_("Please choose mornings, afternoons or any time of day."))
     link_secret = secrets.token_hex(16)
-    return WaitingListEntry.objects.create(
-        library=library,
-        patron_name=patron_name,
-        phone=phone,
-        email=email,
-        weekdays=sorted(set(weekdays or [])),
-        need=need,
-        language=language,
-        channel=channel,
-        link_secret=link_secret,
-        token_hash=token_hash_for(link_secret),
-        created_at=now,
-    )
+    with transaction.atomic():
+        entry = WaitingListEntry.objects.create(
+            library=library,
+            patron_name=patron_name,
+            phone=phone,
+            email=email,
+            weekdays=sorted(set(weekdays or [])),
+            part_of_day=part_of_day,
+            need=need,
+            language=language,
+            channel=channel,
+            link_secret=link_secret,
+            token_hash=token_hash_for(link_secret),
+            created_at=now,
+        )
+        notifications.notify_waiting_joined(entry, now=now)
+    return entry
 
 
 def hold_release(entry: WaitingListEntry) -> None:

@@ -5,8 +5,14 @@ import re
 import pytest
 from django.urls import reverse
 
+from bookings.availability import GuidanceWeek
+from bookings.models import PartOfDay
 from bookings.patron.forms import BookingForm, WaitingListForm
 from tests.factories import make_device, make_topic
+
+EVERY_DAY_AND_HOUR = GuidanceWeek(
+    weekdays=list(range(7)), parts_of_day=[PartOfDay.MORNING, PartOfDay.AFTERNOON]
+)
 
 
 @pytest.fixture
@@ -39,7 +45,9 @@ def test_an_empty_booking_form_has_labels_fieldsets_and_bootstrap_classes(choice
 
 
 def test_errors_are_shown_by_each_field_and_tied_to_it(choices):
-    form = WaitingListForm({"patron_name": "", "weekdays": ["9"], "consent": ""})
+    form = WaitingListForm(
+        {"patron_name": "", "weekdays": ["9"], "consent": ""}, week=EVERY_DAY_AND_HOUR
+    )
     assert not form.is_valid()
     html = str(form)
 

@@ -3,7 +3,7 @@ from .booking import Booking, BookingTopic
 from .library import Closure, DeviceType, Guide, Library, Topic, Weekday, WeeklySchedule
 from .notification import Notification
 from .slot import Slot, SlotQuerySet
-from .waiting_list import WaitingListEntry
+from .waiting_list import PartOfDay, WaitingListEntry
 
 __all__ = [
     "AccessLogEntry",
@@ -14,6 +14,7 @@ __all__ = [
     "Guide",
     "Library",
     "Notification",
+    "PartOfDay",
     "Slot",
     "SlotQuerySet",
     "Topic",

@@ -85,6 +85,14 @@ class Booking(models.Model):
         related_name="cancelled_bookings",
         verbose_name=_("cancelled for the closure"),
     )
+    # Who decided the cancellation: the library (staff cancelling for it, or a closure) rather
+    # than the patron. The patron's page and message then say so, with the reason.
+    is_cancelled_by_library = models.BooleanField(
+        _("cancelled by the library"), default=False, editable=False
+    )
+    cancellation_reason = models.CharField(
+        _("reason for the cancellation"), max_length=200, blank=True, editable=False
+    )
     personal_data_erased_at = models.DateTimeField(
         _("personal data erased"), null=True, blank=True, editable=False
     )
@@ -129,9 +137,25 @@ class Booking(models.Model):
         """The patron's private link token (256 bits); never stored."""
         return private_token_for(self.link_secret)
 
+    @property
+    def changes_online_until(self) -> dt.datetime:
+        """The library's change deadline for this time: the patron may change or cancel it
+        online before this moment, and must call the library after it."""
+        return self.starts_at - dt.timedelta(minutes=self.library.change_deadline_minutes)
+
     def can_be_changed_online(self, now: dt.datetime) -> bool:
-        deadline = self.starts_at - dt.timedelta(minutes=self.library.change_deadline_minutes)
-        return self.status == self.Status.BOOKED and now < deadline
+        return self.status == self.Status.BOOKED and now < self.changes_online_until
+
+    @property
+    def library_cancellation_reason(self) -> str:
+        """Why the library cancelled this time, as the patron is told: the closure's reason
+        when it was cancelled for one, else what staff wrote (may be empty). Without a full
+        stop at the end: the sentence that quotes it has its own."""
+        if self.cancelled_for_closure_id:
+            reason = self.cancelled_for_closure.reason
+        else:
+            reason = self.cancellation_reason
+        return reason.strip().rstrip(".").rstrip()
 
     @property
     def minutes(self) -> int:

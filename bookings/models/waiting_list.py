@@ -13,6 +13,21 @@ from .booking import Booking
 from .library import Library, Weekday
 from .private_link import private_token_for
 
+# Where the morning ends for a patron who asks for mornings or afternoons: a time starting
+# before noon (local time) is a morning time.
+NOON = dt.time(12, 0)
+
+
+class PartOfDay(models.TextChoices):
+    ANY = "any", _("Any time of day")
+    MORNING = "morning", _("Mornings (before 12 noon)")
+    AFTERNOON = "afternoon", _("Afternoons (from 12 noon)")
+
+    @classmethod
+    def of(cls, starts_at: dt.datetime) -> "PartOfDay":
+        """The part of the day a time starting at `starts_at` falls in (local time)."""
+        return cls.MORNING if timezone.localtime(starts_at).time() < NOON else cls.AFTERNOON
+
 
 class WaitingListQuerySet(models.QuerySet):
     def in_line(self):
@@ -47,6 +62,12 @@ class WaitingListEntry(models.Model):
         default=list,
         blank=True,
         help_text=_("Weekday numbers, Monday = 0; empty means any day."),
+    )
+    part_of_day = models.CharField(
+        _("time of day that suits"),
+        max_length=10,
+        choices=PartOfDay.choices,
+        default=PartOfDay.ANY,
     )
     need = models.CharField(_("what help is needed"), max_length=500, blank=True)
     status = models.CharField(
@@ -98,7 +119,10 @@ class WaitingListEntry(models.Model):
         return [Weekday(day).label for day in self.weekdays]
 
     def suits(self, starts_at: dt.datetime) -> bool:
-        return not self.weekdays or timezone.localtime(starts_at).weekday() in self.weekdays
+        """Whether a time starting then is on a day and at a time of day the patron asked for."""
+        day_suits = not self.weekdays or timezone.localtime(starts_at).weekday() in self.weekdays
+        time_suits = self.part_of_day in (PartOfDay.ANY, PartOfDay.of(starts_at))
+        return day_suits and time_suits
 
     def offer_is_open(self, now: dt.datetime) -> bool:
         return (

@@ -9,8 +9,9 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from bookings.availability import GuidanceWeek
 from bookings.forms import BookingDetailsMixin, ChoiceOfRow, PatronContactForm, TopicChoice
-from bookings.models import DeviceType, Weekday
+from bookings.models import DeviceType, PartOfDay, Weekday
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 from digiopas.form_rendering import BootstrapForm
 
@@ -111,9 +112,13 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
 
 
 class WaitingListForm(BotTrapMixin, PatronContactForm):
-    """Joining the waiting list when no free time suits."""
+    """Joining the waiting list when no free time suits.
 
-    field_order = ["patron_name", "phone", "email", "weekdays", "need"]
+    Only the weekdays and parts of the day on which the library offers guidance are offered
+    (`availability.guidance_week`); a choice of one is no choice, and is left out.
+    """
+
+    field_order = ["patron_name", "phone", "email", "weekdays", "part_of_day", "need"]
 
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Which days suit you? (leave empty if any day does)"),
@@ -122,12 +127,36 @@ class WaitingListForm(BotTrapMixin, PatronContactForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    part_of_day = forms.ChoiceField(
+        label=_("What time of day suits you?"),
+        choices=PartOfDay.choices,
+        initial=PartOfDay.ANY,
+        widget=forms.RadioSelect,
+    )
     need = forms.CharField(
         label=_("What do you need help with? (optional)"),
         max_length=500,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, week: GuidanceWeek, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if len(week.weekdays) > 1:
+            self.fields["weekdays"].choices = [
+                (day, label) for day, label in Weekday.choices if day in week.weekdays
+            ]
+        else:
+            del self.fields["weekdays"]
+        if len(week.parts_of_day) < 2:
+            del self.fields["part_of_day"]
+
+    def waiting_wishes(self) -> dict:
+        """The days and time of day asked for, as `waiting_list_join` takes them."""
+        return {
+            "weekdays": self.cleaned_data.get("weekdays", []),
+            "part_of_day": self.cleaned_data.get("part_of_day", PartOfDay.ANY),
+        }
 
 
 class ResizeForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("libraries/<slug:slug>/waiting-list/", waiting_list_views.join, name="waiting_list_join"),
     path("waiting/<str:token>/", waiting_list_views.entry, name="waiting_entry"),
     path("waiting/<str:token>/answer/", waiting_list_views.answer, name="waiting_answer"),
+    path("waiting/<str:token>/leave/", waiting_list_views.leave, name="waiting_leave"),
     path("booking/<str:token>/", views.booking_detail, name="booking_detail"),
     path("booking/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
     path("booking/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),

@@ -18,6 +18,7 @@ from bookings import (
     availability,
     availability_cache,
     library_list_cache,
+    notifications,
     privacy,
     rules,
     services,
@@ -26,6 +27,7 @@ from bookings.calendar_file import booking_ics
 from bookings.models import Booking, Library, Slot, WaitingListEntry
 from bookings.models.private_link import hash_token, token_hash_for
 from bookings.patron.forms import BookingForm, ResizeForm
+from bookings.qr_codes import qr_code_svg
 
 
 def _free_times_prefix() -> str:
@@ -154,7 +156,7 @@ def _booking_or_404(token: str) -> Booking:
     # get(), not first(): the hash is unique, and first() would sort by the start for nothing.
     try:
         return (
-            Booking.objects.select_related("library", "guide", "device")
+            Booking.objects.select_related("library", "guide", "device", "cancelled_for_closure")
             .prefetch_related("topics")
             .get(token_hash=hash_token(token))
         )
@@ -163,13 +165,19 @@ def _booking_or_404(token: str) -> Booking:
 
 
 def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_booked) -> dict:
-    return {
+    private_link = request.build_absolute_uri(booking_url(booking))
+    context = {
         "booking": booking,
         "can_change": booking.can_be_changed_online(now),
         "resize": availability.resize_options(booking, now=now),
         "just_booked": just_booked,
-        "private_link": request.build_absolute_uri(booking_url(booking)),
+        "private_link": private_link,
+        "today": timezone.localdate(now),
     }
+    if booking.is_active:  # what happens next, and the code on the printout
+        context["sent"] = notifications.patron_messages(booking)
+        context["qr_code"] = qr_code_svg(private_link, label=_("QR code of this page's address"))
+    return context
 
 
 @abuse.limit_private_links

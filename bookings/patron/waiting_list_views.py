@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings import abuse, services, waiting_list
+from bookings import abuse, availability, notifications, services, waiting_list
 from bookings.models import Library, WaitingListEntry
 from bookings.models.private_link import hash_token
 from bookings.patron.forms import WaitingListForm
@@ -35,7 +35,9 @@ def entry_url(entry: WaitingListEntry) -> str:
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, slug: str) -> HttpResponse:
     library = get_object_or_404(Library, slug=slug, is_active=True)
-    form = WaitingListForm(request.POST or None)
+    now = timezone.now()
+    week = availability.guidance_week(library, now=now)
+    form = WaitingListForm(request.POST or None, week=week)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if abuse.over_limit(request, "waiting_list", contacts=(data["phone"], data["email"])):
@@ -45,23 +47,35 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
             patron_name=data["patron_name"],
             phone=data["phone"],
             email=data["email"],
-            weekdays=data["weekdays"],
             need=data["need"],
             language=get_language(),
-            now=timezone.now(),
-        )
-        messages.success(
-            request, _("You are on the waiting list. We will tell you when a time frees up.")
+            now=now,
+            **form.waiting_wishes(),
         )
         return redirect(entry_url(entry))
-    return render(request, "bookings/waiting_list_join.html", {"library": library, "form": form})
+    context = {"library": library, "form": form, "week": week}
+    return render(request, "bookings/waiting_list_join.html", context)
 
 
 @abuse.limit_private_links
 def entry(request: HttpRequest, token: str) -> HttpResponse:
     entry = _entry_or_404(token)
-    context = {"entry": entry, "offer_open": entry.offer_is_open(timezone.now())}
+    context = {
+        "entry": entry,
+        "offer_open": entry.offer_is_open(timezone.now()),
+        "link_message": notifications.waiting_link_message(entry),
+    }
     return render(request, "bookings/waiting_entry.html", context)
+
+
+@abuse.limit_private_links
+def leave(request: HttpRequest, token: str) -> HttpResponse:
+    """What leaving means, before the patron leaves (the button posts to `answer`)."""
+    entry = _entry_or_404(token)
+    if entry.status not in (WaitingListEntry.Status.WAITING, WaitingListEntry.Status.OFFERED):
+        return redirect(entry_url(entry))
+    context = {"entry": entry, "offer_open": entry.offer_is_open(timezone.now())}
+    return render(request, "bookings/waiting_leave.html", context)
 
 
 @require_POST
@@ -87,5 +101,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         messages.info(request, _("We let that time go. You are still on the waiting list."))
     elif action == "leave":
         waiting_list.waiting_list_leave(entry=entry, now=now)
-        messages.info(request, _("You have left the waiting list."))
+        messages.info(
+            request, _("You have left the waiting list. We will not offer you times any more.")
+        )
     return redirect(entry_url(entry))

@@ -14,6 +14,7 @@ from bookings.forms import (
     PatronContactForm,
     TopicChoice,
     day_within_years,
+    visible_text,
 )
 from bookings.models import Booking, DeviceType
 
@@ -105,3 +106,42 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         )
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Book and print the slip")))
+
+
+class DeskCancelForm(forms.Form):
+    """Who wants the time cancelled: the patron (who called or came by), or the library itself.
+    The patron's page and message say which, and the library's reason."""
+
+    PATRON, LIBRARY = "patron", "library"
+
+    cancelled_by = forms.ChoiceField(
+        label=_("Who cancels the time?"),
+        choices=[
+            (PATRON, _("The patron asked us to cancel it")),
+            (LIBRARY, _("The library cancels it (the patron is told so, with the reason)")),
+        ],
+        initial=PATRON,
+        # Unanswered, it is the patron's own cancellation, as it was before staff were asked.
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason the patron sees, if the library cancels (optional)"),
+        help_text=_("For example: The guide is ill."),
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the template's form holds the buttons
+
+    def clean_reason(self) -> str:
+        return " ".join(visible_text(self.cleaned_data["reason"]).split())
+
+    def cancellation(self) -> dict:
+        """The keyword arguments for `services.booking_cancel`."""
+        if self.cleaned_data["cancelled_by"] == self.LIBRARY:
+            return {"by_library": True, "reason": self.cleaned_data["reason"]}
+        return {}

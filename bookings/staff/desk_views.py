@@ -14,7 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bookings import availability, privacy, rules, services
 from bookings.access import visible_libraries
 from bookings.models import AccessLogEntry, Booking, Slot
-from bookings.staff.desk_forms import DeskBookingForm, DeskDayForm
+from bookings.qr_codes import qr_code_svg
+from bookings.staff.desk_forms import DeskBookingForm, DeskCancelForm, DeskDayForm
 
 
 @staff_member_required
@@ -88,7 +89,9 @@ def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
     private_url = request.build_absolute_uri(
         reverse("bookings:booking_detail", args=[booking.token])
     )
-    return render(request, "staff/desk_slip.html", {"booking": booking, "private_url": private_url})
+    qr_code = qr_code_svg(private_url, label=_("QR code of the patron's own booking page"))
+    context = {"booking": booking, "private_url": private_url, "qr_code": qr_code}
+    return render(request, "staff/desk_slip.html", context)
 
 
 def _staff_booking(request: HttpRequest, booking_id: int) -> Booking:
@@ -145,12 +148,15 @@ def desk_move_to(request: HttpRequest, booking_id: int, slot_id: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def desk_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _staff_booking(request, booking_id)
-    if request.method == "POST":
+    form = DeskCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         try:
-            services.booking_cancel(booking=booking, now=timezone.now(), by_staff=True)
+            services.booking_cancel(
+                booking=booking, now=timezone.now(), by_staff=True, **form.cancellation()
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The booking is cancelled and the patron is told."))
         return redirect("admin:bookings_booking_change", booking.pk)
-    return render(request, "staff/desk_cancel.html", {"booking": booking})
+    return render(request, "staff/desk_cancel.html", {"booking": booking, "form": form})

@@ -249,11 +249,12 @@ def test_a_patron_books_a_time_and_sees_every_detail_on_a_private_page(client, l
     assert f'href="/sv/booking/{booking.token}/?new=1" lang="sv"' in response.content.decode()
 
 
-def test_the_private_page_runs_three_queries(client, django_assert_num_queries):
+def test_the_private_page_runs_four_queries(client, django_assert_num_queries):
     booking = make_booking(topics=[make_topic()])
-    # 1: the booking with library, guide and device; 2: its topics;
-    # 3: the guide's slots from its start to its end: its own, and whether the next is free.
-    with django_assert_num_queries(3):
+    # 1: the booking with library, guide, device and closure; 2: its topics;
+    # 3: the guide's slots from its start to its end: its own, and whether the next is free;
+    # 4: the last message about it (where the confirmation went).
+    with django_assert_num_queries(4):
         response = client.get(reverse("bookings:booking_detail", args=[booking.token]))
     assert response.status_code == 200
 

@@ -25,7 +25,7 @@ SITE_URL = "https://varaa.kirjasto.fi"
 LONG_NAME = "Oulun kaupunginkirjasto – Pohjois-Pohjanmaan maakuntakirjasto"  # an en dash
 BOOKED_AT = helsinki(2026, 12, 8, 11, 0)  # Tuesday, 30 minutes
 MOVED_TO = helsinki(2026, 12, 16, 14, 0)  # Wednesday: a two-digit day, the longest date
-KINDS = ["confirmation", "change", "reminder", "cancellation", "offer"]
+KINDS = ["confirmation", "change", "reminder", "waiting_joined", "cancellation", "offer"]
 
 
 @pytest.fixture(autouse=True)
@@ -111,6 +111,10 @@ def test_the_messages_say_what_when_where_and_link_to_the_booking(
         "reminder": (
             f"Digiopastus huomenna: ke 16.12. klo 14.00-14.30, Limingan kirjasto, "
             f"Kirjastokuja 1. {link}"
+        ),
+        "waiting_joined": (
+            "Olet digiopastuksen jonossa: Limingan kirjasto. Oma sivusi: "
+            f"{SITE_URL}/v/{entry_token}/"
         ),
         "cancellation": "Digiopastus peruttu: ke 16.12. klo 14.00-14.30, Limingan kirjasto.",
         "offer": (
@@ -269,5 +273,6 @@ def test_every_patron_message_is_queued_through_the_cap(now, django_capture_on_c
         booking_cancel(booking=booking, now=now)
 
     kinds = Notification.objects.values_list("kind", "channel")
-    assert sorted(kinds) == sorted((kind, "call") for kind in KINDS)
+    # The link to a place in line is not worth a call: the patron has the page open.
+    assert sorted(kinds) == sorted((kind, "call") for kind in KINDS if kind != "waiting_joined")
     assert sms.outbox == []

@@ -16,7 +16,7 @@ from bookings.waiting_list import (
     waiting_list_offer,
     waiting_list_offer_pass,
 )
-from tests.factories import form_started, helsinki, make_booking, make_slot
+from tests.factories import form_started, helsinki, make_booking, make_schedule, make_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -153,6 +153,8 @@ def test_past_the_text_message_cap_the_offer_goes_to_the_call_list(library, slot
 
 
 def test_a_patron_joins_the_waiting_list_from_the_site_and_books_the_offer(client, library, guide):
+    for weekday in (0, 4):  # guidance on Mondays and Fridays
+        make_schedule(guide=guide, library=library, weekday=weekday)
     url = f"/en/libraries/{library.slug}/waiting-list/"
     response = client.post(
         url,
@@ -216,16 +218,18 @@ def test_staff_add_a_caller_to_the_waiting_list_in_the_admin(admin_client, libra
             "language": "sv",
             "channel": "phone",
             "weekdays": ["1", "3"],
+            "part_of_day": "afternoon",
             "need": "Mobiilivarmenne",
         },
     )
 
     assert response.status_code == 302
     entry = WaitingListEntry.objects.get()
-    assert (entry.patron_name, entry.phone, entry.weekdays) == (
+    assert (entry.patron_name, entry.phone, entry.weekdays, entry.part_of_day) == (
         "Puhelin Pirkko",
         "+358407654321",
         [1, 3],
+        "afternoon",
     )
     assert (entry.language, entry.channel, entry.status) == ("sv", "phone", "waiting")
     assert entry.token_hash and entry.link_secret  # the service made its private link

@@ -35,6 +35,7 @@ class PublicSite:
     booking: Booking
     booking_token: str
     cancelled_token: str
+    library_cancelled_token: str
     waiting_token: str
 
     def urls(self, language: str) -> dict[str, str]:
@@ -50,9 +51,11 @@ class PublicSite:
             "booking_change": f"{p}/booking/{token}/change/",
             "booking_change_confirm": f"{p}/booking/{token}/change/{self.later_free_slot.pk}/",
             "booking_cancelled": f"{p}/booking/{self.cancelled_token}/",
+            "booking_cancelled_by_library": f"{p}/booking/{self.library_cancelled_token}/",
             "slot_taken": f"{p}/libraries/{slug}/book/{self.taken_slot.pk}/",
             "waiting_list_join": f"{p}/libraries/{slug}/waiting-list/",
             "waiting_entry": f"{p}/waiting/{self.waiting_token}/",
+            "waiting_leave": f"{p}/waiting/{self.waiting_token}/leave/",
             "principles": f"{p}/principles/",
             "principles_poster": f"{p}/principles/poster/",
             "accessibility": f"{p}/accessibility/",
@@ -101,11 +104,23 @@ def make_public_site() -> PublicSite:
         slot=later[3], now=now, patron_name="Veikko Varaaja", phone="+358401110001"
     )
     services.booking_cancel(booking=cancelled, now=now)
+    library_cancelled = factories.make_booking(
+        slot=later[1], now=now, patron_name="Kaija Kirjasto", phone="+358401110003"
+    )
+    services.booking_cancel(
+        booking=library_cancelled, now=now, by_library=True, reason="Opastaja on sairaana"
+    )
     taken = factories.make_booking(
         slot=later[2], now=now, patron_name="Toinen Asiakas", phone="+358401110002"
     )
     entry = waiting_list.waiting_list_join(
-        library=liminka, patron_name="Olli Odottaja", phone="0401112222", weekdays=[0], now=now
+        library=liminka,
+        patron_name="Olli Odottaja",
+        phone="+358401112222",
+        weekdays=[0],
+        part_of_day="morning",
+        need="Mobiilivarmenne",
+        now=now,
     )
     call_command("seed_principles", verbosity=0)
     call_command("seed_pages", verbosity=0)
@@ -117,6 +132,7 @@ def make_public_site() -> PublicSite:
         booking=booking,
         booking_token=booking.token,
         cancelled_token=cancelled.token,
+        library_cancelled_token=library_cancelled.token,
         waiting_token=entry.token,
     )
 
