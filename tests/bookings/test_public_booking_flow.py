@@ -323,7 +323,9 @@ def test_a_longer_time_whose_second_half_was_just_taken_books_nothing(client, li
     response = client.post(url, booking_data(minutes="30"))
 
     assert response.status_code == 200  # 30 minutes is no longer a valid choice
-    assert "Select a valid choice" in text(response)
+    assert "That length is no longer free. Please choose one of the lengths shown." in text(
+        response
+    )
     first.refresh_from_db()
     assert first.booking is None
 
