@@ -103,6 +103,14 @@ def make_public_site() -> PublicSite:
     entry = waiting_list.waiting_list_join(
         library=liminka, patron_name="Olli Odottaja", phone="0401112222", weekdays=[0], now=now
     )
+    # A closure of the whole library after the times, named on the free-times page.
+    today = timezone.localdate(now)
+    factories.make_closure(
+        library=liminka,
+        starts_on=today + dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=12),
+        reason="Joululoma",
+    )
     call_command("seed_principles", verbosity=0)
     call_command("seed_pages", verbosity=0)
     return PublicSite(

@@ -7,7 +7,7 @@ on Tab, visible, moves focus to the content), a visible focus indicator on every
 focused error summary on a failed form, and no sideways scrolling at 320 and 640 CSS pixels
 (a phone, and 200 % zoom of a 1280-pixel window). And WCAG 2.2's: focus never hidden under
 another element (2.4.11), and every form control seen (3:1) and big enough to hit (24 pixels)
-(form_controls.py).
+(form_controls.py). No text in thin type (under the normal weight, 400).
 """
 
 from collections.abc import Callable
@@ -56,6 +56,13 @@ FOCUSED = """() => {
     obscured: box.width > 0 && box.height > 0 && !uncovered,
   };
 }"""
+
+# Text in thin type (Bootstrap's .lead is 300) is hard to read for older or tired eyes.
+THIN_TEXT = """() => [...document.querySelectorAll("main *")]
+  .filter(el => parseInt(getComputedStyle(el).fontWeight, 10) < 400)
+  .filter(el => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+  .map(el => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`)
+"""
 
 SUMMARY_BEFORE_FORM = """summary => {
   const field = document.querySelector("main form :is(input:not([type=hidden]), textarea)");
@@ -201,6 +208,7 @@ def _facts_of(page: Page, response: Response, name: str, language: str) -> PageF
     facts.problems += _error_summary_problems(page, name)
     facts.problems += _keyboard_problems(page, starts_at_summary=name.endswith("_errors"))
     facts.problems += _reflow_problems(page)
+    facts.problems += [f"thin text: {text}" for text in page.evaluate(THIN_TEXT)]
     controls = measure(page)
     facts.controls_measured = len(controls["controls"])
     facts.control_problems = control_problems(controls)
