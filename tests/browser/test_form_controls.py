@@ -22,7 +22,7 @@ from tests.browser.form_controls import (
     measure,
 )
 from tests.browser.scenario import LANGUAGES, STAFF_PASSWORD, make_coordinator
-from tests.browser.survey import PAGE_NAMES, STAFF_PAGE_NAMES, sign_in
+from tests.browser.survey import FOCUSED, PAGE_NAMES, STAFF_PAGE_NAMES, THIN_TEXT, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -107,6 +107,18 @@ def test_the_admin_sign_in_and_change_forms_staff_use_pass_in_light_and_dark(
 
     assert problems == [], "\n".join(problems)
     assert all(count > 0 for count in measured.values()), measured
+
+
+def test_the_survey_sees_focus_hidden_under_a_sticky_header_and_thin_text(page: Page):
+    page.set_content(
+        '<header style="position: fixed; top: 0; z-index: 10; height: 6rem; width: 100%; '
+        'background: #fff">Menu</header><main><p style="font-weight: 300">Thin words</p>'
+        '<input id="hidden" style="position: absolute; top: 1rem"></main>'
+    )
+    page.locator("#hidden").focus()
+
+    assert page.evaluate(FOCUSED)["obscured"]
+    assert page.evaluate(THIN_TEXT) == ['p "Thin words"']
 
 
 # How the measurements are judged, with colours whose ratios are known.
