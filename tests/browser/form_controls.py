@@ -10,8 +10,9 @@ background. Every control and button a person clicks must be at least 24 by 24 C
 
 What is not measured, and why: a background image or gradient behind a control (none on these
 pages); hover (Bootstrap's and the admin's controls keep their border colour on hover);
-disabled controls (1.4.11 exempts inactive components). Links in text are 2.5.8's "inline"
-exception; other links are not form controls.
+disabled controls (1.4.11 exempts inactive components). Links in running text are 2.5.8's
+"inline" exception and are not measured; links drawn as buttons and the header's and footer's
+links are. No other exception of 2.5.8 is used.
 """
 
 from dataclasses import dataclass
@@ -28,8 +29,12 @@ CONTROL_SELECTOR = (
     "select, textarea, "
     "[role=combobox], [role=textbox], [role=checkbox], [role=radio], [role=switch]"
 )
-# What a person clicks besides the controls: buttons, and inputs that act as buttons.
-BUTTON_SELECTOR = "button, [role=button], input[type=submit], input[type=button]"
+# What a person clicks besides the controls: buttons, inputs and links that act as buttons, and
+# the links of the header and footer (lists of links, not words in a sentence).
+BUTTON_SELECTOR = (
+    "button, [role=button], input[type=submit], input[type=button], a.btn, "
+    ".language-switcher a, .site-footer a"
+)
 
 MEASURE = """([controlSelector, buttonSelector]) => {
   // Controls inside closed <details> (the printed day's attendance forms) count too.
