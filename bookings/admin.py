@@ -224,9 +224,24 @@ class ClosureAdmin(TranslationAdmin, LibraryScopedAdmin):
     date_hierarchy = "starts_on"
 
     def save_model(self, request, obj, form, change) -> None:
+        previous_library_id = form.initial.get("library") if change else None
         super().save_model(request, obj, form, change)
         # Free slots go at once; booked ones wait for staff to confirm on the next page.
         services.closure_apply(closure=obj)
+        # Moved to another library: the one it left no longer names it on its free times.
+        if previous_library_id is not None and previous_library_id != obj.library_id:
+            services.closure_changed(previous_library_id)
+
+    # The free-times pages name the closures in their place: one removed goes from them at once.
+    def delete_model(self, request, obj) -> None:
+        library_id = obj.library_id
+        super().delete_model(request, obj)
+        services.closure_changed(library_id)
+
+    def delete_queryset(self, request, queryset) -> None:
+        library_ids = set(queryset.values_list("library_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.closure_changed(*library_ids)
 
     def _after_save(self, request, obj, default):
         if services.closure_bookings(closure=obj).exists():

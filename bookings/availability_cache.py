@@ -8,9 +8,15 @@ removing slots, closures and waiting-list holds. The next page view then renders
 booked time is gone from the very next page.
 
 Time changes the list too, with nobody writing anything: the first time falls inside the
-online notice, a waiting-list hold lapses, the horizon moves at midnight. The cached list knows
-the moment it goes stale by itself (`valid_until`) and the key carries the day. A timeout is the
-last safety net, for edits that bypass the services (a guide renamed in the admin).
+online notice, a waiting-list hold lapses, the horizon moves at midnight, "today" and "tomorrow"
+move on to the next days, a closure ends. The cached list knows the moment it goes stale by
+itself (`valid_until`) and the key carries the day. A timeout is the last safety net, for edits
+that bypass the services (a guide renamed in the admin).
+
+The library's closures show in their place among the days, with their reason and days ("no
+times"), read when the list is rendered: adding, changing or removing one bumps the version
+(`services.closure_apply`, `services.closure_changed`). The list is rendered in the request's
+language and kept per language, closure reasons included.
 """
 
 import datetime as dt
@@ -33,7 +39,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from bookings import cache_versions, rules
-from bookings.models import Library, Slot
+from bookings.models import Closure, Library, Slot
 
 FRAGMENT_SECONDS = 10 * 60
 
@@ -102,6 +108,28 @@ class FreeTimes:
         return self.days[0]["slots"][0] if self.days else None
 
 
+def closures_ahead(library: Library, *, now: dt.datetime) -> list[Closure]:
+    """The closures of the whole library from today to the booking horizon, earliest first.
+
+    One guide's closures are left out: the library has times then, perhaps with others, and a
+    guide's reason (an illness) is not the patrons' business."""
+    today = timezone.localdate(now)
+    horizon_day = timezone.localdate(rules.horizon_end(library, now=now))
+    return list(
+        Closure.objects.filter(
+            library=library, guide__isnull=True, ends_on__gte=today, starts_on__lt=horizon_day
+        ).order_by("starts_on", "ends_on", "pk")
+    )
+
+
+def days_and_closures(days: list[dict], closures: list[Closure], *, today: dt.date) -> list[dict]:
+    """The days with free times and the closures, in date order: a closure in its place, before
+    a day it covers; one that began before today, first."""
+    entries = [(day["day"], 1, {"day": day}) for day in days]
+    entries += [(max(closure.starts_on, today), 0, {"closure": closure}) for closure in closures]
+    return [entry for _day, _order, entry in sorted(entries, key=lambda item: item[:2])]
+
+
 def free_times(library: Library, *, now: dt.datetime) -> FreeTimes:
     """The bookable times at `library` in one lean query (plain values, no model objects).
 
@@ -152,13 +180,25 @@ def free_times(library: Library, *, now: dt.datetime) -> FreeTimes:
     return FreeTimes(days=days, valid_until=min(lapses) if lapses else None)
 
 
-def _render(library: Library, times: FreeTimes) -> bytes:
-    if not times.days:
+def _render(
+    library: Library, times: FreeTimes, closures: list[Closure], *, now: dt.datetime
+) -> bytes:
+    if not times.days and not closures:
         return b""
     # One address per time: the library's booking address with the slot's number in it.
     prefix, suffix = reverse("bookings:book", args=[library.slug, 0]).rsplit("0", 1)
-    context = {"library": library, "days": times.days, "first": times.first}
-    context |= {"book_prefix": prefix, "book_suffix": suffix}
+    today = timezone.localdate(now)
+    context = {
+        "library": library,
+        "entries": days_and_closures(times.days, closures, today=today),
+        "first": times.first,
+        # "Today" and "tomorrow" beside their dates: right until midnight, when the key's day
+        # changes and the list is rendered afresh.
+        "today": today,
+        "tomorrow": today + dt.timedelta(days=1),
+        "book_prefix": prefix,
+        "book_suffix": suffix,
+    }
     return render_to_string("bookings/_free_times_list.html", context).encode()
 
 
@@ -176,28 +216,36 @@ def _list_key(library: Library, now: dt.datetime, version: int | None) -> str:
     return ":".join(str(part) for part in parts)
 
 
-def _free_times_list(
-    library: Library, *, now: dt.datetime, version: int | None
-) -> tuple[bytes, dt.datetime | None]:
-    """The rendered list (UTF-8) and when it goes stale by itself: cached while unchanged.
+@dataclass(frozen=True)
+class _List:
+    """The rendered list (UTF-8), whether it has any free time, and when it goes stale."""
+
+    html: bytes
+    has_times: bool
+    valid_until: dt.datetime | None
+
+
+def _free_times_list(library: Library, *, now: dt.datetime, version: int | None) -> _List:
+    """The rendered list: cached while unchanged.
 
     `version` is the library's, read once per request by the caller (each read is a query with
     the database cache)."""
     key = _list_key(library, now, version)
     cached = cache.get(key)
-    if cached is not None:
-        html, valid_until = cached
-        if valid_until is None or now < valid_until:
-            return html, valid_until
+    if isinstance(cached, _List) and (cached.valid_until is None or now < cached.valid_until):
+        return cached
     times = free_times(library, now=now)
-    html = _render(library, times)
-    cache.set(key, (html, times.valid_until), timeout=FRAGMENT_SECONDS)
-    return html, times.valid_until
+    closures = closures_ahead(library, now=now)
+    rendered = _List(
+        _render(library, times, closures, now=now), bool(times.days), times.valid_until
+    )
+    cache.set(key, rendered, timeout=FRAGMENT_SECONDS)
+    return rendered
 
 
 def free_times_html(library: Library, *, now: dt.datetime) -> bytes:
     """The rendered free-times list (UTF-8): from the cache while nothing has changed."""
-    return _free_times_list(library, now=now, version=library_version(library.pk))[0]
+    return _free_times_list(library, now=now, version=library_version(library.pk)).html
 
 
 def _until(valid_until: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
@@ -212,8 +260,10 @@ def _until(valid_until: dt.datetime | None, *, now: dt.datetime) -> dt.datetime:
 PLACE = "<!-- free times -->"
 
 
-def _render_page(request: HttpRequest, library: Library, html: bytes) -> HttpResponse:
+def _render_page(request: HttpRequest, library: Library, listed: _List) -> HttpResponse:
+    html = listed.html
     context = {"library": library, "free_times": mark_safe(PLACE) if html else ""}
+    context["has_times"] = listed.has_times
     response = render(request, "bookings/free_times.html", context)
     head, tail = response.content.split(PLACE.encode(), 1) if html else (response.content, b"")
     response.content = b"".join((head, html, tail))
@@ -281,17 +331,17 @@ def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) ->
     """
     if not _is_the_same_for_everyone(request):
         library = get_object_or_404(Library, slug=slug, is_active=True)
-        html = _free_times_list(library, now=now, version=library_version(library.pk))[0]
-        return _render_page(request, library, html)
+        listed = _free_times_list(library, now=now, version=library_version(library.pk))
+        return _render_page(request, library, listed)
     key = _page_key(request, slug, now)
     page = _cached_page(key, now=now)
     if page is None:
         library = get_object_or_404(Library, slug=slug, is_active=True)
         version = library_version(library.pk)  # read before the list: a change meanwhile wins
-        html, valid_until = _free_times_list(library, now=now, version=version)
-        body = _render_page(request, library, html).content
+        listed = _free_times_list(library, now=now, version=version)
+        body = _render_page(request, library, listed).content
         gzipped = gzip.compress(body, compresslevel=6, mtime=0)
-        page = _Page(body, gzipped, library.pk, version, _until(valid_until, now=now))
+        page = _Page(body, gzipped, library.pk, version, _until(listed.valid_until, now=now))
         if version is not None:  # else nothing could tell this copy is stale: keep none
             cache.set(key, page, timeout=FRAGMENT_SECONDS)
             _local.set(key, page)

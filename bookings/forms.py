@@ -113,6 +113,18 @@ def visible_text(text: str) -> str:
     )
 
 
+# What to do, said for each field: the error summary lists these without the field's label,
+# so each names what it is about.
+CHOOSE_DEVICE_FROM_LIST = _("Please choose one of the devices in the list.")
+CHOOSE_TOPICS_FROM_LIST = _("Please choose topics from the list.")
+CHOOSE_A_LENGTH_SHOWN = _("That length is no longer free. Please choose one of the lengths shown.")
+TOPIC_ERRORS = {
+    "invalid_choice": CHOOSE_TOPICS_FROM_LIST,
+    "invalid_pk_value": CHOOSE_TOPICS_FROM_LIST,
+    "invalid_list": CHOOSE_TOPICS_FROM_LIST,
+}
+
+
 class PatronContactForm(forms.Form):
     """Name and a way to reach the patron (phone, e-mail or both), and their consent."""
 
@@ -132,6 +144,9 @@ class PatronContactForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
         required=False,
+        error_messages={
+            "invalid": _("Please check the e-mail address, for example name@example.com.")
+        },
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     consent = forms.BooleanField(
@@ -146,11 +161,14 @@ class PatronContactForm(forms.Form):
     # gives only a number must give one that receives them. Staff may book for a landline
     # caller (DeskBookingForm); the library then calls instead (notifications._patron_channel).
     phone_must_receive_texts = True
+    no_contact_message = _("Please give a phone number or an e-mail address so we can reach you.")
 
     def clean_patron_name(self) -> str:
         name = " ".join(visible_text(self.cleaned_data["patron_name"]).split())
         if not name:
-            raise forms.ValidationError(_("Please tell us your name."), code="required")
+            raise forms.ValidationError(
+                self.fields["patron_name"].error_messages["required"], code="required"
+            )
         return name
 
     def clean_phone(self) -> str:
@@ -164,14 +182,10 @@ class PatronContactForm(forms.Form):
     def clean(self) -> dict:
         cleaned = super().clean()
         phone, email = cleaned.get("phone"), cleaned.get("email")
-        if not phone and not email and not self.has_error("phone"):
-            self.add_error(
-                "phone",
-                forms.ValidationError(
-                    _("Please give a phone number or an e-mail address so we can reach you."),
-                    code="contact",
-                ),
-            )
+        # A mistyped address has its own message; asking for a way to reach the patron on top of
+        # it would send them to the phone number instead.
+        if not phone and not email and not self.has_error("phone") and not self.has_error("email"):
+            self.add_error("phone", forms.ValidationError(self.no_contact_message, code="contact"))
         elif phone and not email and self.phone_must_receive_texts and not can_receive_texts(phone):
             self.add_error(
                 "phone",

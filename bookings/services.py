@@ -84,6 +84,13 @@ def guide_changed(*library_ids: int) -> None:
     free_times_changed(*library_ids)
 
 
+def closure_changed(*library_ids: int) -> None:
+    """A closure was edited, moved to another library or removed (the admin): the free-times
+    pages of its libraries, which name it in its place, change. (A new or edited closure's free
+    slots go through `closure_apply`.)"""
+    free_times_changed(*library_ids)
+
+
 def slot_saved(*, slot: Slot, previous_library_id: int | None, now: dt.datetime) -> None:
     """A slot was added or edited by hand (the admin). Both its libraries' free-times pages
     change, and a free time goes to the waiting list first, as generated slots do."""

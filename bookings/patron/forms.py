@@ -10,7 +10,15 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from bookings.availability import GuidanceWeek
-from bookings.forms import BookingDetailsMixin, ChoiceOfRow, PatronContactForm, TopicChoice
+from bookings.forms import (
+    CHOOSE_A_LENGTH_SHOWN,
+    CHOOSE_DEVICE_FROM_LIST,
+    TOPIC_ERRORS,
+    BookingDetailsMixin,
+    ChoiceOfRow,
+    PatronContactForm,
+    TopicChoice,
+)
 from bookings.models import DeviceType, PartOfDay, Weekday
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 from digiopas.form_rendering import BootstrapForm
@@ -32,6 +40,8 @@ class BotTrapMixin(BootstrapForm):
         template_name="forms/honeypot_field.html",
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The words on the form's button, which the patron presses again after a refusal.
+    send_button: str
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -40,19 +50,34 @@ class BotTrapMixin(BootstrapForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("website") or not self._filled_in_by_a_person(cleaned.get("started")):
-            # Said plainly to a hurried person; a bot learns nothing from it.
+        began = self._started_at(cleaned.get("started"))
+        if began is None:
+            # A start the site cannot read (its key changed since): the form shown again gets
+            # a fresh one, so that pressing the button again works as the message says.
+            self.data = self.data.copy()
+            self.data["started"] = signing.dumps(time.time(), salt="form-started")
+        if cleaned.get("website") or began is None or not self._filled_in_by_a_person(began):
+            # Said plainly to a hurried person, with what to do: the form shown again keeps its
+            # start, so the second press comes late enough. A bot learns nothing from it.
             raise forms.ValidationError(
-                _("Please check your details once more and send the form again."), code="bot"
+                _(
+                    "We have not saved your details yet. "
+                    "Please check them and press “%(button)s” again."
+                )
+                % {"button": self.send_button},
+                code="bot",
             )
         return cleaned
 
     @staticmethod
-    def _filled_in_by_a_person(started: str | None) -> bool:
+    def _started_at(started: str | None) -> float | None:
         try:
-            began = float(signing.loads(started or "", salt="form-started"))
+            return float(signing.loads(started or "", salt="form-started"))
         except (signing.BadSignature, TypeError, ValueError):
-            return False
+            return None
+
+    @staticmethod
+    def _filled_in_by_a_person(began: float) -> bool:
         return time.time() - began >= settings.FORM_MIN_FILL_SECONDS
 
 
@@ -65,17 +90,30 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
 
     # The length after the topics: a topic that usually takes longer preselects it.
     field_order = ["patron_name", "phone", "email", "device", "topics", "minutes", "need"]
+    send_button = _("Book this time")
 
     minutes = forms.TypedChoiceField(
-        label=_("How long do you need?"), coerce=int, widget=forms.RadioSelect
+        label=_("How long do you need?"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose how long you need."),
+            "invalid_choice": CHOOSE_A_LENGTH_SHOWN,
+        },
     )
     device = ChoiceOfRow(
         label=_("Which device do you need help with?"),
         queryset=DeviceType.objects.filter(is_active=True),
         widget=forms.RadioSelect,
         empty_label=None,
+        error_messages={
+            "required": _("Please choose the device you need help with."),
+            "invalid_choice": CHOOSE_DEVICE_FROM_LIST,
+        },
     )
-    topics = TopicChoice(label=_("What is it about? (choose any that fit)"))
+    topics = TopicChoice(
+        label=_("What is it about? (choose any that fit)"), error_messages=TOPIC_ERRORS
+    )
     need = forms.CharField(
         label=_("Tell us in your own words what you need help with (optional)"),
         max_length=2000,
@@ -119,6 +157,7 @@ class WaitingListForm(BotTrapMixin, PatronContactForm):
     """
 
     field_order = ["patron_name", "phone", "email", "weekdays", "part_of_day", "need"]
+    send_button = _("Join the waiting list")
 
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Which days suit you? (leave empty if any day does)"),
@@ -126,6 +165,10 @@ class WaitingListForm(BotTrapMixin, PatronContactForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Please choose days from the list."),
+            "invalid_list": _("Please choose days from the list."),
+        },
     )
     part_of_day = forms.ChoiceField(
         label=_("What time of day suits you?"),

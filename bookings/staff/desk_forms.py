@@ -9,6 +9,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import (
+    CHOOSE_A_LENGTH_SHOWN,
+    CHOOSE_DEVICE_FROM_LIST,
+    TOPIC_ERRORS,
     BookingDetailsMixin,
     ChoiceOfRow,
     PatronContactForm,
@@ -22,9 +25,21 @@ from bookings.models import Booking, DeviceType
 class DeskDayForm(forms.Form):
     """Which library and day staff are booking for (GET)."""
 
-    library = ChoiceOfRow(label=_("Library"), queryset=None, empty_label=None)
+    library = ChoiceOfRow(
+        label=_("Library"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Please choose one of the libraries in the list."),
+            "invalid_choice": _("Please choose one of the libraries in the list."),
+        },
+    )
     day = forms.DateField(
         label=_("Day"),
+        error_messages={
+            "required": _("Please choose a day."),
+            "invalid": _("Please give the day as day, month and year, for example 8.12.2026."),
+        },
         # The date picker's ISO form, and the Finnish way typed where a browser has no picker.
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
         # A date input takes only the ISO form; a localised value would leave it empty.
@@ -46,6 +61,7 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
     """
 
     phone_must_receive_texts = False
+    no_contact_message = _("Please give the patron's phone number or e-mail address.")
 
     field_order = [
         "minutes",
@@ -64,8 +80,12 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         queryset=DeviceType.objects.filter(is_active=True),
         widget=forms.RadioSelect,
         empty_label=None,
+        error_messages={
+            "required": _("Please choose the patron's device."),
+            "invalid_choice": CHOOSE_DEVICE_FROM_LIST,
+        },
     )
-    topics = TopicChoice(label=_("Topics"))
+    topics = TopicChoice(label=_("Topics"), error_messages=TOPIC_ERRORS)
     need = forms.CharField(
         label=_("What the patron needs help with"),
         max_length=2000,
@@ -80,9 +100,19 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         ],
         initial=Booking.Channel.PHONE,
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose whether the patron booked by phone or at the desk."),
+            "invalid_choice": _("Please choose whether the patron booked by phone or at the desk."),
+        },
     )
     language = forms.ChoiceField(
-        label=_("Language for messages"), choices=settings.LANGUAGES, initial="fi"
+        label=_("Language for messages"),
+        choices=settings.LANGUAGES,
+        initial="fi",
+        error_messages={
+            "required": _("Please choose the language of the patron's messages."),
+            "invalid_choice": _("Please choose the language of the patron's messages."),
+        },
     )
     consent = forms.BooleanField(
         label=_("I told the patron how the library keeps these details."),
@@ -97,9 +127,17 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
             widget=forms.RadioSelect,
             choices=[(m, _("%(minutes)d minutes") % {"minutes": m}) for m in lengths],
             initial=lengths[0] if lengths else None,
+            error_messages={
+                "required": _("Please choose the length of the visit."),
+                "invalid_choice": CHOOSE_A_LENGTH_SHOWN,
+            },
         )
         self.order_fields(self.field_order)
         self.fields["patron_name"].label = _("Patron's name")
+        self.fields["patron_name"].error_messages = {
+            **self.fields["patron_name"].error_messages,
+            "required": _("Please write the patron's name."),
+        }
         self.fields["phone"].help_text = _(
             "A phone number is enough; e-mail is optional. For a landline number the library "
             "calls the patron instead of sending text messages."

@@ -24,6 +24,10 @@ MONTH_PATTERNS = (
 )
 
 
+# The date picker's ISO form, and the Finnish way (the messages' example) typed in any language.
+DAY_INPUT_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
 class StatisticsForm(forms.Form):
     MONTH = "month"
     YEAR = "year"
@@ -51,6 +55,10 @@ class StatisticsForm(forms.Form):
             (RANGE, pgettext_lazy("period", "From one day to another")),
         ],
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose a month, a year or a range of days."),
+            "invalid_choice": _("Please choose a month, a year or a range of days."),
+        },
     )
     month = forms.CharField(
         label=_("Month"),
@@ -61,17 +69,32 @@ class StatisticsForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "month"}),
     )
     year = forms.IntegerField(
-        label=_("Year"), required=False, min_value=FIRST_YEAR, max_value=LAST_YEAR
+        label=_("Year"),
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        error_messages={
+            code: _("Please give a year, for example 2026.")
+            for code in ("invalid", "min_value", "max_value")
+        },
     )
     starts_on = forms.DateField(
         label=_("First day"),
         required=False,
+        input_formats=DAY_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Please give the first day as day, month and year, for example 8.12.2026.")
+        },
     )
     ends_on = forms.DateField(
         label=_("Last day"),
         required=False,
+        input_formats=DAY_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": _("Please give the last day as day, month and year, for example 8.12.2026.")
+        },
     )
 
     def __init__(self, data, *, libraries: QuerySet[Library]) -> None:

@@ -1,18 +1,28 @@
 """Floods and bots get a friendly refusal and save nothing; people are not slowed down."""
 
 import datetime as dt
+import re
+import time
+from types import SimpleNamespace
 
 import pytest
+from django.core import signing
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings.abuse import client_ip
 from bookings.models import Booking, WaitingListEntry
+from bookings.patron import forms as patron_forms
 from bookings.waiting_list import waiting_list_join
 from tests.factories import form_started, make_booking, make_device, make_slot
 
 pytestmark = pytest.mark.django_db
+
+
+PRESS_AGAIN = (
+    "We have not saved your details yet. Please check them and press “Book this time” again."
+)
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +55,7 @@ def test_the_honeypot_refuses_a_bot_and_books_nothing(client, library, slot):
     )
 
     assert response.status_code == 200
-    assert "Please check your details once more" in response.content.decode()
+    assert PRESS_AGAIN in response.content.decode()
     assert not Booking.objects.exists()
 
 
@@ -55,16 +65,43 @@ def test_a_form_sent_faster_than_a_person_types_is_refused(client, library, slot
 
     too_fast = client.post(url, booking_post(started=form_started(seconds_ago=0.5)))
     assert not Booking.objects.exists()
-    assert "Please check your details once more" in too_fast.content.decode()
+    assert PRESS_AGAIN in too_fast.content.decode()
 
     client.post(url, booking_post(started=form_started(seconds_ago=20)))
     assert Booking.objects.count() == 1
 
 
-def test_a_forged_start_time_is_refused(client, library, slot):
-    client.post(f"/en/libraries/{library.slug}/book/{slot.pk}/", booking_post(started="12345"))
+def shown_start(response) -> str:
+    return re.search(r'name="started" value="([^"]+)"', response.content.decode())[1]
+
+
+def test_pressing_the_button_again_as_the_refusal_says_books_the_time(
+    client, library, slot, settings, monkeypatch
+):
+    settings.FORM_MIN_FILL_SECONDS = 3
+    url = f"/en/libraries/{library.slug}/book/{slot.pk}/"
+    started = form_started(seconds_ago=0.5)
+    refused = client.post(url, booking_post(started=started))
+    assert shown_start(refused) == started  # the form keeps when it was opened
+
+    later = time.time() + 5  # the patron checks their details and presses again
+    monkeypatch.setattr(patron_forms, "time", SimpleNamespace(time=lambda: later))
+    client.post(url, booking_post(started=shown_start(refused)))
+
+    assert Booking.objects.count() == 1
+
+
+def test_a_forged_start_time_is_refused_and_the_form_shown_again_gets_a_real_one(
+    client, library, slot
+):
+    refused = client.post(
+        f"/en/libraries/{library.slug}/book/{slot.pk}/", booking_post(started="12345")
+    )
 
     assert not Booking.objects.exists()
+    assert PRESS_AGAIN in refused.content.decode()
+    # A start the site can read, so that pressing the button again can work.
+    assert signing.loads(shown_start(refused), salt="form-started") <= time.time()
 
 
 def test_the_honeypot_is_hidden_from_people_and_screen_readers(client, library, slot):

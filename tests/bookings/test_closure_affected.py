@@ -131,3 +131,23 @@ def test_the_times_freed_by_cancelling_for_a_closure_are_not_offered_to_anyone(
     assert not Slot.objects.filter(
         library=phone_only.library, booking__isnull=True, starts_at__date=day
     ).exists()
+
+
+def test_a_one_day_closure_reads_as_one_day_and_a_longer_one_as_its_first_and_last(
+    admin_client, closed_day
+):
+    phone_only, _, _, day = closed_day
+    one_day = make_closure(library=phone_only.library, starts_on=day, ends_on=day)
+    longer = make_closure(
+        library=phone_only.library, starts_on=day, ends_on=day + dt.timedelta(days=2)
+    )
+    last = day + dt.timedelta(days=2)
+
+    one_day_page = admin_client.get(closure_url(one_day)).content.decode()
+    longer_page = admin_client.get(closure_url(longer)).content.decode()
+
+    assert f", {day.day}.{day.month}.{day.year}</p>" in one_day_page
+    assert f"{day.day}.{day.month}.{day.year}–" not in one_day_page
+    assert f", {day.day}.{day.month}.{day.year}–{last.day}.{last.month}.{last.year}</p>" in (
+        longer_page
+    )

@@ -121,13 +121,13 @@ def test_a_library_without_free_times_asks_the_patron_to_call(client, library):
     assert "Please call the library on 08 123 4567" in text(response)
 
 
-def test_free_times_run_two_queries_however_many_slots_and_none_while_nothing_changes(
+def test_free_times_run_three_queries_however_many_slots_and_none_while_nothing_changes(
     client, library, guide, django_assert_num_queries
 ):
     url = reverse("bookings:free_times", args=[library.slug])
     make_slot(guide=guide, library=library, starts_at=days_ahead(2))
-    # 1: the library; 2: its bookable slots with their guides' names.
-    with django_assert_num_queries(2):
+    # 1: the library; 2: its bookable slots with their guides' names; 3: its closures ahead.
+    with django_assert_num_queries(3):
         client.get(url)
     # Nothing changed: the page comes from the cache.
     with django_assert_num_queries(0):
@@ -139,7 +139,7 @@ def test_free_times_run_two_queries_however_many_slots_and_none_while_nothing_ch
             starts_at=days_ahead(3 + n // 8, 9) + dt.timedelta(minutes=15 * (n % 8)),
         )
     free_times_changed(library.pk)  # what the services do when they make slots
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert sum(len(day) for day in offered_by_day(response)) == 41
 
@@ -324,7 +324,9 @@ def test_a_longer_time_whose_second_half_was_just_taken_books_nothing(client, li
     response = client.post(url, booking_data(minutes="30"))
 
     assert response.status_code == 200  # 30 minutes is no longer a valid choice
-    assert "Select a valid choice" in text(response)
+    assert "That length is no longer free. Please choose one of the lengths shown." in text(
+        response
+    )
     first.refresh_from_db()
     assert first.booking is None
 

@@ -122,6 +122,14 @@ def make_public_site() -> PublicSite:
         need="Mobiilivarmenne",
         now=now,
     )
+    # A closure of the whole library after the times, named on the free-times page.
+    today = timezone.localdate(now)
+    factories.make_closure(
+        library=liminka,
+        starts_on=today + dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=12),
+        reason="Joululoma",
+    )
     call_command("seed_principles", verbosity=0)
     call_command("seed_pages", verbosity=0)
     return PublicSite(

@@ -5,7 +5,9 @@ For each page: the raw HTML the server sent (for the Nu HTML Checker), axe-core'
 violations, and what axe cannot judge alone: one h1, the page's language, the skip link (first
 on Tab, visible, moves focus to the content), a visible focus indicator on every Tab stop, a
 focused error summary on a failed form, and no sideways scrolling at 320 and 640 CSS pixels
-(a phone, and 200 % zoom of a 1280-pixel window).
+(a phone, and 200 % zoom of a 1280-pixel window). And WCAG 2.2's: focus never hidden under
+another element (2.4.11), and every form control seen (3:1) and big enough to hit (24 pixels)
+(form_controls.py). No text in thin type (under the normal weight, 400).
 """
 
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from axe_playwright_python.base import AXE_FILE_PATH
 from playwright.sync_api import Page, Response
 
+from tests.browser.form_controls import control_problems, measure
 from tests.browser.scenario import LANGUAGES, STAFF_PASSWORD, PublicSite, StaffSite
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -31,13 +34,35 @@ FOCUSED = """() => {
   const shadow = style.boxShadow && style.boxShadow !== "none";
   const box = el.getBoundingClientRect();
   const label = (el.getAttribute("aria-label") || el.textContent || el.value || "").trim();
+  // WCAG 2.4.11: some of it shows, not covered by a sticky header or anything else. Points
+  // inside its box and the window, as the browser scrolled it into view.
+  const inside = (x, y) => [
+    Math.min(Math.max(x, 0), innerWidth - 1), Math.min(Math.max(y, 0), innerHeight - 1),
+  ];
+  const points = [
+    [box.left + box.width / 2, box.top + box.height / 2],
+    [box.left + 1, box.top + 1],
+    [box.right - 1, box.bottom - 1],
+  ].map(([x, y]) => inside(x, y));
+  const uncovered = points.some(([x, y]) => {
+    const hit = document.elementFromPoint(x, y);
+    return hit && (el.contains(hit) || hit.contains(el));
+  });
   return {
     key: el.outerHTML.slice(0, 200),
     name: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} "${label.slice(0, 40)}"`,
     visible: Boolean(outline || shadow) && box.width > 0 && box.height > 0,
     skip: el.classList.contains("skip-link") && el.getAttribute("href") === "#main",
+    obscured: box.width > 0 && box.height > 0 && !uncovered,
   };
 }"""
+
+# Text in thin type (Bootstrap's .lead is 300) is hard to read for older or tired eyes.
+THIN_TEXT = """() => [...document.querySelectorAll("main *")]
+  .filter(el => parseInt(getComputedStyle(el).fontWeight, 10) < 400)
+  .filter(el => [...el.childNodes].some(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim()))
+  .map(el => `${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 40)}"`)
+"""
 
 SUMMARY_BEFORE_FORM = """summary => {
   const field = document.querySelector("main form :is(input:not([type=hidden]), textarea)");
@@ -57,6 +82,8 @@ class PageFacts:
     h1_count: int = 0
     lang: str = ""
     problems: list[str] = field(default_factory=list)
+    controls_measured: int = 0
+    control_problems: list[str] = field(default_factory=list)
 
 
 def submit_empty(form_selector: str) -> Callable[[Page], Response]:
@@ -183,6 +210,10 @@ def _facts_of(page: Page, response: Response, name: str, language: str) -> PageF
     facts.problems += _error_summary_problems(page, name)
     facts.problems += _keyboard_problems(page, starts_at_summary=name.endswith("_errors"))
     facts.problems += _reflow_problems(page)
+    facts.problems += [f"thin text: {text}" for text in page.evaluate(THIN_TEXT)]
+    controls = measure(page)
+    facts.controls_measured = len(controls["controls"])
+    facts.control_problems = control_problems(controls)
     return facts
 
 
@@ -216,6 +247,8 @@ def _keyboard_problems(page: Page, *, starts_at_summary: bool) -> list[str]:
             problems.append(f"the first Tab stop is {focused['name']}, not the skip link")
         if not focused["visible"]:
             problems.append(f"no visible focus on {focused['name']}")
+        if focused["obscured"]:
+            problems.append(f"focus on {focused['name']} is hidden under another element")
     skip = page.locator("a.skip-link")
     if not skip.count():
         return [*problems, "no skip link"]
