@@ -102,6 +102,8 @@ class FreeTimes:
     days: list[dict]
     # When this list stops being right by itself (see the module docstring), or None.
     valid_until: dt.datetime | None
+    # The languages the guides of these times guide in (before any choice of one), site order.
+    languages: tuple[str, ...] = ()
 
     @property
     def first(self) -> dict | None:
@@ -130,11 +132,13 @@ def days_and_closures(days: list[dict], closures: list[Closure], *, today: dt.da
     return [entry for _day, _order, entry in sorted(entries, key=lambda item: item[:2])]
 
 
-def free_times(library: Library, *, now: dt.datetime) -> FreeTimes:
+def free_times(
+    library: Library, *, now: dt.datetime, guidance_language: str | None = None
+) -> FreeTimes:
     """The bookable times at `library` in one lean query (plain values, no model objects).
 
     The same times as `availability.bookable_slots`; the held ones are read too, to know when
-    their hold lapses.
+    their hold lapses. With `guidance_language`, only the times of guides who guide in it.
     """
     notice, horizon_end = rules.online_notice(library), rules.horizon_end(library, now=now)
     rows = (
@@ -142,16 +146,19 @@ def free_times(library: Library, *, now: dt.datetime) -> FreeTimes:
         .free()
         .filter(starts_at__gte=now + notice, starts_at__lt=horizon_end, guide__is_active=True)
         .order_by("starts_at", "guide__display_name")
-        .values_list("pk", "starts_at", "guide__display_name", "held_until")
+        .values_list("pk", "starts_at", "guide__display_name", "held_until", "guide__languages")
     )
     zone = timezone.get_current_timezone()
     time_format = formats.get_format("TIME_FORMAT")
     # Thousands of times, but few distinct starts: each is formatted once.
     shown: dict[dt.datetime, tuple[dt.date, str, str]] = {}
-    slots, lapses = [], []
-    for pk, starts_at, guide_name, held_until in rows:
+    slots, lapses, languages = [], [], set()
+    for pk, starts_at, guide_name, held_until, guide_languages in rows:
         if held_until is not None and held_until > now:
             lapses.append(held_until)
+            continue
+        languages.update(guide_languages or ())
+        if guidance_language and guidance_language not in (guide_languages or ()):
             continue
         if starts_at not in shown:
             local = starts_at.astimezone(zone)
@@ -177,13 +184,19 @@ def free_times(library: Library, *, now: dt.datetime) -> FreeTimes:
         {"day": day, "slots": list(group)}
         for day, group in groupby(slots, key=lambda slot: slot["day"])
     ]
-    return FreeTimes(days=days, valid_until=min(lapses) if lapses else None)
+    offered = tuple(code for code, _name in settings.LANGUAGES if code in languages)
+    return FreeTimes(days=days, valid_until=min(lapses) if lapses else None, languages=offered)
 
 
 def _render(
-    library: Library, times: FreeTimes, closures: list[Closure], *, now: dt.datetime
+    library: Library,
+    times: FreeTimes,
+    closures: list[Closure],
+    *,
+    now: dt.datetime,
+    guidance_language: str | None,
 ) -> bytes:
-    if not times.days and not closures:
+    if not times.days and not closures and not guidance_language:
         return b""
     # One address per time: the library's booking address with the slot's number in it.
     prefix, suffix = reverse("bookings:book", args=[library.slug, 0]).rsplit("0", 1)
@@ -198,16 +211,37 @@ def _render(
         "tomorrow": today + dt.timedelta(days=1),
         "book_prefix": prefix,
         "book_suffix": suffix,
+        # A choice of guidance language, where the guides of these times speak more than one.
+        "page_url": reverse("bookings:free_times", args=[library.slug]),
+        "guidance_languages": [(code, name_in_itself(code)) for code in times.languages]
+        if len(times.languages) > 1
+        else [],
+        "guidance_language": guidance_language,
+        "guidance_language_name": name_in_itself(guidance_language) if guidance_language else "",
     }
     return render_to_string("bookings/_free_times_list.html", context).encode()
 
 
-def _list_key(library: Library, now: dt.datetime, version: int | None) -> str:
+def name_in_itself(code: str) -> str:
+    """A language's name as its speakers write it ("svenska"), as the language switcher does."""
+    return translation.get_language_info(code)["name_local"]
+
+
+def guidance_language_asked(request: HttpRequest) -> str | None:
+    """The guidance language a patron chose (`?language=sv`); anything else is no choice."""
+    code = request.GET.get("language", "")
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+def _list_key(
+    library: Library, now: dt.datetime, version: int | None, guidance_language: str | None
+) -> str:
     parts = (
         "free-times-list",
         library.pk,
         version,
         translation.get_language(),
+        guidance_language or "-",
         timezone.localdate(now),
         library.min_notice_minutes,
         library.booking_horizon_weeks,
@@ -218,27 +252,34 @@ def _list_key(library: Library, now: dt.datetime, version: int | None) -> str:
 
 @dataclass(frozen=True)
 class _List:
-    """The rendered list (UTF-8), whether it has any free time, and when it goes stale."""
+    """The rendered list (UTF-8), whether it has any free time (or a choice of language to
+    show), and when it goes stale."""
 
     html: bytes
     has_times: bool
     valid_until: dt.datetime | None
 
 
-def _free_times_list(library: Library, *, now: dt.datetime, version: int | None) -> _List:
+def _free_times_list(
+    library: Library,
+    *,
+    now: dt.datetime,
+    version: int | None,
+    guidance_language: str | None = None,
+) -> _List:
     """The rendered list: cached while unchanged.
 
     `version` is the library's, read once per request by the caller (each read is a query with
     the database cache)."""
-    key = _list_key(library, now, version)
+    key = _list_key(library, now, version, guidance_language)
     cached = cache.get(key)
     if isinstance(cached, _List) and (cached.valid_until is None or now < cached.valid_until):
         return cached
-    times = free_times(library, now=now)
+    times = free_times(library, now=now, guidance_language=guidance_language)
     closures = closures_ahead(library, now=now)
-    rendered = _List(
-        _render(library, times, closures, now=now), bool(times.days), times.valid_until
-    )
+    html = _render(library, times, closures, now=now, guidance_language=guidance_language)
+    # A choice of language that finds no time still shows the list: it says so, and how back.
+    rendered = _List(html, bool(times.days) or bool(guidance_language), times.valid_until)
     cache.set(key, rendered, timeout=FRAGMENT_SECONDS)
     return rendered
 
@@ -331,7 +372,9 @@ def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) ->
     """
     if not _is_the_same_for_everyone(request):
         library = get_object_or_404(Library, slug=slug, is_active=True)
-        listed = _free_times_list(library, now=now, version=library_version(library.pk))
+        version = library_version(library.pk)
+        language = guidance_language_asked(request)
+        listed = _free_times_list(library, now=now, version=version, guidance_language=language)
         return _render_page(request, library, listed)
     key = _page_key(request, slug, now)
     page = _cached_page(key, now=now)
