@@ -71,12 +71,19 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
         raise Http404
     # What the form's signed secret says, read once: a form sent again finds its booking.
     sent_before = _sent_before(request)
+    # What a sent form said goes on to the nearest other times if this one cannot be had.
+    details = request.POST if request.method == "POST" else None
     if reason := rules.online_refusal(slot.library, slot, now=now):
-        return sent_before() or _slot_taken(request, slot, now, reason=reason)
+        return sent_before() or _slot_taken(request, slot, now, reason=reason, details=details)
     if not lengths:
-        return sent_before() or _slot_taken(request, slot, now)
-    form = BookingForm(request.POST or None, lengths=lengths)
-    if request.method == "POST" and form.is_valid():
+        return sent_before() or _slot_taken(request, slot, now, details=details)
+    if request.method == "POST" and CARRIED in request.POST:
+        # Another time chosen after this one was taken: the form again, with what the patron
+        # wrote already in it (WCAG 3.3.7), and nothing booked until they send it.
+        form = BookingForm(initial=carried_details(request.POST), lengths=lengths)
+    else:
+        form = BookingForm(request.POST or None, lengths=lengths)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         if abuse.over_limit(request, "booking", contacts=(data["phone"], data["email"])):
             return abuse.too_many_requests(request, slot.library)
@@ -89,7 +96,7 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
                 **form.booking_details(lengths),
             )
         except (services.SlotTaken, services.AlreadyBooked):
-            return sent_before() or _slot_taken(request, slot, now)
+            return sent_before() or _slot_taken(request, slot, now, details=details)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -138,16 +145,50 @@ def _sent_before(request: HttpRequest):
     return answer
 
 
+# What a patron wrote on a booking form whose time was taken, carried to the form of another
+# time in hidden fields (no session, nothing in an address). Never the form's secret, start time
+# or consent: the next form has its own, and the patron agrees again.
+CARRIED = "carried"
+CARRIED_FIELDS = ("patron_name", "phone", "email", "device", "topics", "need")
+
+
+def carried_details(data) -> dict:
+    """The details a taken time's page carried, as the next form's initial values."""
+    details = {name: data.get(name, "")[:2000] for name in CARRIED_FIELDS if name != "topics"}
+    details["topics"] = [value for value in data.getlist("topics")[:50] if value.isdigit()]
+    if not details["device"].isdigit():
+        details["device"] = None
+    return details
+
+
 def _slot_taken(
-    request: HttpRequest, slot: Slot, now, *, reason: ValidationError | None = None
+    request: HttpRequest,
+    slot: Slot,
+    now,
+    *,
+    reason: ValidationError | None = None,
+    details=None,
 ) -> HttpResponse:
-    """The time cannot be had: why (taken, or the rule that refuses it) and the nearest others."""
+    """The time cannot be had: why (taken, or the rule that refuses it) and the nearest others.
+
+    With the `details` of a form sent for it, each other time carries them to its own form."""
     alternatives = availability.nearest_free_slots(slot, now=now)
+    carried = []
+    if details is not None:
+        values = carried_details(details)
+        carried = [
+            (name, value)
+            for name in CARRIED_FIELDS
+            for value in (values[name] if name == "topics" else [values[name]])
+            if value
+        ]
     context = {
         "slot": slot,
         "library": slot.library,
         "alternatives": alternatives,
         "reason": " ".join(reason.messages) if reason else "",
+        "carried": carried,
+        "carried_flag": CARRIED,
     }
     return render(request, "bookings/slot_taken.html", context, status=409)
 
