@@ -272,6 +272,9 @@ SESSION_REFRESH_SECONDS = 60
 # Two-factor sign-in (password + authenticator code) for staff; off for the local DEBUG run.
 # `manage.py staff_totp USERNAME` sets up a staff member's authenticator app.
 STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=not DEBUG)
+# Where sign-in leads when its `next` is missing or points off the site: the admin's front page
+# (in the language signed in with), not Django's /accounts/profile/, which this site lacks.
+LOGIN_REDIRECT_URL = "admin:index"
 OTP_TOTP_ISSUER = "Digiopas"
 # Failed sign-ins are counted per username and address together, in the database (shared by
 # all app servers); the address is the client's, as far as TRUSTED_PROXY_COUNT vouches.
