@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import JsonResponse
@@ -15,7 +16,8 @@ from modeltranslation.admin import TranslationAdmin
 
 from bookings import privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
-from bookings.forms import normalise_phone, visible_text
+from bookings.clock import local_midnight
+from bookings.forms import ChoiceOfRows, normalise_phone, visible_text
 from bookings.models import (
     AccessLogEntry,
     Booking,
@@ -97,18 +99,63 @@ class LibraryScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class StaffAccountsField(ChoiceOfRows):
+    """Staff accounts by name, with the username that tells two of the same name apart."""
+
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name()
+        return f"{name} ({user.username})" if name else user.username
+
+
 @admin.register(Library)
 class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
+    """A library's details, who on the staff works there, and its booking rules.
+
+    Its staff are chosen from every active staff account: a new colleague belongs to no library
+    yet, and staff often work at several. Who may edit which library is LibraryScopedAdmin's.
+    """
+
     library_lookups = ("pk",)
     list_display = ["name", "address", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["staff"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "address", "phone", "email", "is_active"]}),
+        (_("Staff"), {"fields": ["staff"]}),
         (_("Finding the way"), {"fields": ["place", "accessibility", "parking"]}),
-        (_("Booking rules"), {"fields": ["min_notice_minutes", "booking_horizon_weeks"]}),
+        (
+            _("Booking rules"),
+            {
+                "fields": [
+                    "min_notice_minutes",
+                    "booking_horizon_weeks",
+                    "change_deadline_minutes",
+                    "max_active_bookings",
+                ]
+            },
+        ),
+        (_("Text messages"), {"fields": ["sms_monthly_cap"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "staff":
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_staff=True, is_active=True)
+                .order_by("first_name", "last_name", "username")
+            )
+            kwargs["form_class"] = StaffAccountsField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request) -> dict:
+        # Whoever adds a library works there to begin with, or it would vanish from their lists
+        # the moment it is saved (superusers see every library anyway).
+        initial = super().get_changeform_initial_data(request)
+        if not request.user.is_superuser:
+            initial.setdefault("staff", [request.user.pk])
+        return initial
 
     # The library's details and rules are on its (cached) free-times page and in the list.
     def save_model(self, request, obj, form, change) -> None:
@@ -306,6 +353,52 @@ class BookedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SlotTimeFilter(admin.SimpleListFilter):
+    """The slot list opens on today and the days ahead, soonest first; the past (latest first) and
+    every slot on request. Drilling into a date (the date hierarchy) shows that date whole."""
+
+    title = _("when")
+    parameter_name = "when"
+    UPCOMING, PAST, ALL = "upcoming", "past", "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.date_lookup = f"{model_admin.date_hierarchy}__"
+        self.drilling = any(key.startswith(self.date_lookup) for key in params)
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.UPCOMING, _("From today on")),
+            (self.PAST, _("Past")),
+            (self.ALL, _("All")),
+        ]
+
+    def value(self) -> str:
+        chosen = super().value()
+        if chosen in (self.UPCOMING, self.PAST, self.ALL):
+            return chosen
+        return self.ALL if self.drilling else self.UPCOMING
+
+    def choices(self, changelist):
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
+        for i, (lookup, title) in enumerate(self.lookup_choices):
+            if counts is not None:
+                title = f"{title} ({counts.get(f'{i}__c', '-')})"
+            if lookup == self.UPCOMING:  # the default: a plain address, no date drilled into
+                query = changelist.get_query_string(remove=[self.parameter_name, self.date_lookup])
+            else:
+                query = changelist.get_query_string({self.parameter_name: lookup})
+            yield {"selected": self.value() == lookup, "query_string": query, "display": title}
+
+    def queryset(self, request, queryset):
+        today = local_midnight(timezone.localdate())
+        if self.value() == self.UPCOMING:
+            return queryset.filter(starts_at__gte=today)
+        if self.value() == self.PAST:
+            return queryset.filter(starts_at__lt=today)
+        return queryset
+
+
 class SlotForm(forms.ModelForm):
     class Meta:
         model = Slot
@@ -333,7 +426,7 @@ class SlotForm(forms.ModelForm):
 class SlotAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     form = SlotForm
     list_display = ["local_start", "local_end", "guide", "library", "booking", "held_until"]
-    list_filter = ["library", "guide", BookedFilter, "starts_at"]
+    list_filter = [SlotTimeFilter, "library", "guide", BookedFilter]
     list_select_related = ["guide", "library", "booking"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["guide", "library"]
@@ -346,6 +439,11 @@ class SlotAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
+
+    def get_ordering(self, request):
+        if request.GET.get(SlotTimeFilter.parameter_name) == SlotTimeFilter.PAST:
+            return ["-starts_at", "guide"]  # the latest past times first
+        return super().get_ordering(request)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.booking_id:
