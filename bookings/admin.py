@@ -17,7 +17,7 @@ from modeltranslation.admin import TranslationAdmin
 from bookings import privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
 from bookings.clock import local_midnight
-from bookings.forms import ChoiceOfRows, normalise_phone, visible_text
+from bookings.forms import ChoiceOfRow, ChoiceOfRows, normalise_phone, visible_text
 from bookings.models import (
     AccessLogEntry,
     Booking,
@@ -99,12 +99,33 @@ class LibraryScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class StaffAccountsField(ChoiceOfRows):
-    """Staff accounts by name, with the username that tells two of the same name apart."""
+def staff_accounts():
+    """The accounts a library's staff and its guides are chosen from, by name.
 
+    Chosen in our own forms rather than through the user admin's autocomplete, which would need
+    coordinators to see every account's groups and permissions there.
+    """
+    return (
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def staff_account_label(user) -> str:
+    """The name, with the username that tells two of the same name apart."""
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
+
+
+class StaffAccountField(ChoiceOfRow):
     def label_from_instance(self, user) -> str:
-        name = user.get_full_name()
-        return f"{name} ({user.username})" if name else user.username
+        return staff_account_label(user)
+
+
+class StaffAccountsField(ChoiceOfRows):
+    def label_from_instance(self, user) -> str:
+        return staff_account_label(user)
 
 
 @admin.register(Library)
@@ -141,11 +162,7 @@ class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "staff":
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(is_staff=True, is_active=True)
-                .order_by("first_name", "last_name", "username")
-            )
+            kwargs["queryset"] = staff_accounts()
             kwargs["form_class"] = StaffAccountsField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
@@ -192,11 +209,24 @@ class GuideAdmin(LibraryScopedAdmin):
     list_display = ["display_name", "user", "library_names", "is_active"]
     list_filter = ["is_active", "libraries"]
     search_fields = ["display_name", "user__username", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user"]
     filter_horizontal = ["libraries"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("libraries")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = staff_accounts()
+            kwargs["form_class"] = StaffAccountField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Accounts that are a guide already are not offered again (but this guide's own is).
+        form = super().get_form(request, obj, change, **kwargs)
+        if "user" in form.base_fields:
+            field = form.base_fields["user"]
+            field.queryset = field.queryset.filter(Q(guide__isnull=True) | Q(guide=obj))
+        return form
 
     def save_related(self, request, form, formsets, change) -> None:
         # The form offers only the user's own libraries; the guide's others are not theirs to

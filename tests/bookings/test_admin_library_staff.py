@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from bookings.access import visible_libraries
-from bookings.models import Library
-from tests.factories import make_library
+from bookings.models import Guide, Library
+from tests.factories import make_guide, make_library
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +137,26 @@ def test_a_library_a_coordinator_adds_has_them_on_its_staff_to_begin_with(client
     form = client.get("/en/admin/bookings/library/add/").context["adminform"].form
 
     assert form["staff"].value() == [coordinator.pk]
+
+
+def test_a_coordinator_makes_a_staff_member_a_guide_at_their_library(client, coordinator, liminka):
+    newcomer = account("uusi")
+    already = make_guide(libraries=[liminka])
+    page = client.get("/en/admin/bookings/guide/add/").content.decode()
+
+    saved = client.post(
+        "/en/admin/bookings/guide/add/",
+        {
+            "user": newcomer.pk,
+            "display_name": "Uusi",
+            "libraries": [liminka.pk],
+            "languages": ["fi"],
+            "is_active": "on",
+        },
+    )
+
+    # Offered in the page itself: no search through the user admin, which coordinators lack.
+    assert f'<option value="{newcomer.pk}">Uusi (uusi)</option>' in page
+    assert f'<option value="{already.user.pk}">' not in page
+    assert saved.status_code == 302
+    assert list(Guide.objects.get(user=newcomer).libraries.all()) == [liminka]
