@@ -99,15 +99,18 @@ class LibraryScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-def staff_accounts():
-    """The accounts a library's staff and its guides are chosen from, by name.
+def staff_accounts(*, keeping=None):
+    """The accounts a library's staff and its guides are chosen from, by name: active staff
+    accounts, and those of `keeping` (the ones already chosen), so that saving a form never
+    drops an account nobody touched.
 
     Chosen in our own forms rather than through the user admin's autocomplete, which would need
     coordinators to see every account's groups and permissions there.
     """
+    chosen = Q(pk__in=keeping) if keeping is not None else Q(pk__in=[])
     return (
         get_user_model()
-        .objects.filter(is_staff=True, is_active=True)
+        .objects.filter(Q(is_staff=True, is_active=True) | chosen)
         .order_by("first_name", "last_name", "username")
     )
 
@@ -166,6 +169,13 @@ class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
             kwargs["form_class"] = StaffAccountsField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "staff" in form.base_fields:
+            keeping = obj.staff.values("pk")
+            form.base_fields["staff"].queryset = staff_accounts(keeping=keeping)
+        return form
+
     def get_changeform_initial_data(self, request) -> dict:
         # Whoever adds a library works there to begin with, or it would vanish from their lists
         # the moment it is saved (superusers see every library anyway).
@@ -221,11 +231,13 @@ class GuideAdmin(LibraryScopedAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        # Accounts that are a guide already are not offered again (but this guide's own is).
-        form = super().get_form(request, obj, change, **kwargs)
+        # Accounts that are a guide already are not offered again; this guide's own always is.
+        form = super().get_form(request, obj, change=change, **kwargs)
         if "user" in form.base_fields:
-            field = form.base_fields["user"]
-            field.queryset = field.queryset.filter(Q(guide__isnull=True) | Q(guide=obj))
+            own = [obj.user_id] if obj is not None else []
+            form.base_fields["user"].queryset = staff_accounts(keeping=own).filter(
+                Q(guide__isnull=True) | Q(pk__in=own)
+            )
         return form
 
     def save_related(self, request, form, formsets, change) -> None:

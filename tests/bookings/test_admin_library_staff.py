@@ -160,3 +160,31 @@ def test_a_coordinator_makes_a_staff_member_a_guide_at_their_library(client, coo
     assert f'<option value="{already.user.pk}">' not in page
     assert saved.status_code == 302
     assert list(Guide.objects.get(user=newcomer).libraries.all()) == [liminka]
+
+
+def test_saving_a_library_keeps_a_member_whose_account_was_closed(client, coordinator, liminka):
+    closed = account("lahtenyt", is_active=False)
+    liminka.staff.add(closed)
+    form = client.get(change_url(liminka))
+
+    client.post(change_url(liminka), form_data(form, phone="08 765 4321"))
+
+    liminka.refresh_from_db()
+    assert liminka.phone == "08 765 4321"
+    assert set(liminka.staff.all()) == {coordinator, closed}
+
+
+def test_a_guide_whose_account_was_closed_can_still_be_edited(client, coordinator, liminka):
+    guide = make_guide(libraries=[liminka])
+    guide.user.is_active = False
+    guide.user.save()
+    url = f"/en/admin/bookings/guide/{guide.pk}/change/"
+
+    saved = client.post(
+        url,
+        form_data(client.get(url), is_active=""),
+    )
+
+    assert saved.status_code == 302
+    guide.refresh_from_db()
+    assert not guide.is_active
