@@ -399,7 +399,7 @@ class SlotTimeFilter(admin.SimpleListFilter):
     """The slot list opens on today and the days ahead, soonest first; the past (latest first) and
     every slot on request. Drilling into a date (the date hierarchy) shows that date whole."""
 
-    title = _("when")
+    title = _("day")
     parameter_name = "when"
     UPCOMING, PAST, ALL = "upcoming", "past", "all"
 
@@ -546,6 +546,11 @@ class BookingTopicInline(admin.TabularInline):
     extra = 0
     verbose_name = _("topic")
     verbose_name_plural = _("topics")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "topic":
+            kwargs["label"] = _("topic")  # the link table's own field has an untranslated name
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("bookings.view_booking")

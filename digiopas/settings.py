@@ -39,10 +39,12 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    # django-axes, django-otp's TOTP and django-tasks-db, their admin sections named in Finnish
+    # and Swedish (digiopas/apps.py).
+    "digiopas.apps.SignInProtectionConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_tasks_db",  # the tasks table `db_worker` sends messages from (TASKS_BACKEND)
+    "digiopas.apps.AuthenticatorAppsConfig",
+    "digiopas.apps.BackgroundTasksConfig",  # the tasks table `db_worker` sends messages from
     "digiopas",
     "bookings",
     "principles",
