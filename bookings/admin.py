@@ -167,6 +167,11 @@ class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
         if db_field.name == "staff":
             kwargs["queryset"] = staff_accounts()
             kwargs["form_class"] = StaffAccountsField
+            # The chooser's headings read "Available …", "Chosen …", "Choose all …".
+            kwargs["label"] = _("staff members")
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.help_text = db_field.help_text  # not the hint to hold Ctrl: two lists here
+            return field
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -789,7 +794,7 @@ class NotificationAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     # Each message carries its booking's or entry's library: the default lookup, no OR of joins.
 
     list_display = ["created_at", "kind", "channel", "state", "patron", "phone", "about_starts_at"]
-    list_filter = ["state", "kind", "channel"]
+    list_filter = ["state", "kind", "channel", "library"]
     list_select_related = ["booking__library", "waiting_entry__library"]
     search_fields = [
         "booking__patron_name",

@@ -65,7 +65,12 @@ class StaffAdminSite(OTPAdminSite):
         return "admin/login_with_code.html" if settings.STAFF_OTP_REQUIRED else None
 
     def index(self, request, extra_context=None):
-        context = {**(extra_context or {}), "staff_attention": _staff_attention(request)}
+        context = {
+            **(extra_context or {}),
+            "staff_attention": _staff_attention(request),
+            "today_on": timezone.localdate(),
+            "libraries_today": _libraries_today(request),
+        }
         return super().index(request, context)
 
     def i18n_javascript(self, request, extra_context=None):
@@ -83,6 +88,16 @@ class StaffAdminSite(OTPAdminSite):
 class ScriptCatalogue(JavaScriptCatalog):
     def get_paths(self, packages):
         return [*super().get_paths(packages), *map(str, settings.LOCALE_PATHS)]
+
+
+def _libraries_today(request) -> list | None:
+    """Today at each library this staff member sees, for those who may see bookings."""
+    from bookings.access import visible_libraries
+    from bookings.staff.today import libraries_today
+
+    if not request.user.has_perm("bookings.view_booking"):
+        return None
+    return libraries_today(visible_libraries(request.user), now=timezone.now())
 
 
 def _staff_attention(request) -> dict[str, int] | None:
