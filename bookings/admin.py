@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
@@ -10,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
@@ -168,7 +170,8 @@ class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
             kwargs["queryset"] = staff_accounts()
             kwargs["form_class"] = StaffAccountsField
             # The chooser's headings read "Available …", "Chosen …", "Choose all …".
-            kwargs["label"] = _("staff members")
+            kwargs["label"] = capfirst(_("staff members"))
+            kwargs["widget"] = FilteredSelectMultiple(_("staff members"), is_stacked=False)
             field = super().formfield_for_manytomany(db_field, request, **kwargs)
             field.help_text = db_field.help_text  # not the hint to hold Ctrl: two lists here
             return field
