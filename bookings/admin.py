@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import JsonResponse
@@ -9,13 +11,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from bookings import privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
-from bookings.forms import normalise_phone, visible_text
+from bookings.clock import local_midnight
+from bookings.forms import ChoiceOfRow, ChoiceOfRows, normalise_phone, visible_text
 from bookings.models import (
     AccessLogEntry,
     Booking,
@@ -97,18 +101,96 @@ class LibraryScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+def staff_accounts(*, keeping=None):
+    """The accounts a library's staff and its guides are chosen from, by name: active staff
+    accounts, and those of `keeping` (the ones already chosen), so that saving a form never
+    drops an account nobody touched.
+
+    Chosen in our own forms rather than through the user admin's autocomplete, which would need
+    coordinators to see every account's groups and permissions there.
+    """
+    chosen = Q(pk__in=keeping) if keeping is not None else Q(pk__in=[])
+    return (
+        get_user_model()
+        .objects.filter(Q(is_staff=True, is_active=True) | chosen)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def staff_account_label(user) -> str:
+    """The name, with the username that tells two of the same name apart."""
+    name = user.get_full_name()
+    return f"{name} ({user.username})" if name else user.username
+
+
+class StaffAccountField(ChoiceOfRow):
+    def label_from_instance(self, user) -> str:
+        return staff_account_label(user)
+
+
+class StaffAccountsField(ChoiceOfRows):
+    def label_from_instance(self, user) -> str:
+        return staff_account_label(user)
+
+
 @admin.register(Library)
 class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
+    """A library's details, who on the staff works there, and its booking rules.
+
+    Its staff are chosen from every active staff account: a new colleague belongs to no library
+    yet, and staff often work at several. Who may edit which library is LibraryScopedAdmin's.
+    """
+
     library_lookups = ("pk",)
     list_display = ["name", "address", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "address"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["staff"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "address", "phone", "email", "is_active"]}),
+        (_("Staff"), {"fields": ["staff"]}),
         (_("Finding the way"), {"fields": ["place", "accessibility", "parking"]}),
-        (_("Booking rules"), {"fields": ["min_notice_minutes", "booking_horizon_weeks"]}),
+        (
+            _("Booking rules"),
+            {
+                "fields": [
+                    "min_notice_minutes",
+                    "booking_horizon_weeks",
+                    "change_deadline_minutes",
+                    "max_active_bookings",
+                ]
+            },
+        ),
+        (_("Text messages"), {"fields": ["sms_monthly_cap"]}),
     ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "staff":
+            kwargs["queryset"] = staff_accounts()
+            kwargs["form_class"] = StaffAccountsField
+            # The chooser's headings read "Available …", "Chosen …", "Choose all …".
+            kwargs["label"] = capfirst(_("staff members"))
+            kwargs["widget"] = FilteredSelectMultiple(_("staff members"), is_stacked=False)
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.help_text = db_field.help_text  # not the hint to hold Ctrl: two lists here
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "staff" in form.base_fields:
+            keeping = obj.staff.values("pk")
+            form.base_fields["staff"].queryset = staff_accounts(keeping=keeping)
+        return form
+
+    def get_changeform_initial_data(self, request) -> dict:
+        # Whoever adds a library works there to begin with, or it would vanish from their lists
+        # the moment it is saved (superusers see every library anyway).
+        initial = super().get_changeform_initial_data(request)
+        if not request.user.is_superuser:
+            initial.setdefault("staff", [request.user.pk])
+        return initial
 
     # The library's details and rules are on its (cached) free-times page and in the list.
     def save_model(self, request, obj, form, change) -> None:
@@ -145,11 +227,26 @@ class GuideAdmin(LibraryScopedAdmin):
     list_display = ["display_name", "user", "library_names", "is_active"]
     list_filter = ["is_active", "libraries"]
     search_fields = ["display_name", "user__username", "user__first_name", "user__last_name"]
-    autocomplete_fields = ["user"]
     filter_horizontal = ["libraries"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user").prefetch_related("libraries")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            kwargs["queryset"] = staff_accounts()
+            kwargs["form_class"] = StaffAccountField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Accounts that are a guide already are not offered again; this guide's own always is.
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "user" in form.base_fields:
+            own = [obj.user_id] if obj is not None else []
+            form.base_fields["user"].queryset = staff_accounts(keeping=own).filter(
+                Q(guide__isnull=True) | Q(pk__in=own)
+            )
+        return form
 
     def save_related(self, request, form, formsets, change) -> None:
         # The form offers only the user's own libraries; the guide's others are not theirs to
@@ -321,6 +418,52 @@ class BookedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SlotTimeFilter(admin.SimpleListFilter):
+    """The slot list opens on today and the days ahead, soonest first; the past (latest first) and
+    every slot on request. Drilling into a date (the date hierarchy) shows that date whole."""
+
+    title = _("day")
+    parameter_name = "when"
+    UPCOMING, PAST, ALL = "upcoming", "past", "all"
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        self.date_lookup = f"{model_admin.date_hierarchy}__"
+        self.drilling = any(key.startswith(self.date_lookup) for key in params)
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.UPCOMING, _("From today on")),
+            (self.PAST, _("Past")),
+            (self.ALL, _("All")),
+        ]
+
+    def value(self) -> str:
+        chosen = super().value()
+        if chosen in (self.UPCOMING, self.PAST, self.ALL):
+            return chosen
+        return self.ALL if self.drilling else self.UPCOMING
+
+    def choices(self, changelist):
+        counts = self.get_facet_queryset(changelist) if changelist.add_facets else None
+        for i, (lookup, title) in enumerate(self.lookup_choices):
+            if counts is not None:
+                title = f"{title} ({counts.get(f'{i}__c', '-')})"
+            if lookup == self.UPCOMING:  # the default: a plain address, no date drilled into
+                query = changelist.get_query_string(remove=[self.parameter_name, self.date_lookup])
+            else:
+                query = changelist.get_query_string({self.parameter_name: lookup})
+            yield {"selected": self.value() == lookup, "query_string": query, "display": title}
+
+    def queryset(self, request, queryset):
+        today = local_midnight(timezone.localdate())
+        if self.value() == self.UPCOMING:
+            return queryset.filter(starts_at__gte=today)
+        if self.value() == self.PAST:
+            return queryset.filter(starts_at__lt=today)
+        return queryset
+
+
 class SlotForm(forms.ModelForm):
     class Meta:
         model = Slot
@@ -348,7 +491,7 @@ class SlotForm(forms.ModelForm):
 class SlotAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     form = SlotForm
     list_display = ["local_start", "local_end", "guide", "library", "booking", "held_until"]
-    list_filter = ["library", "guide", BookedFilter, "starts_at"]
+    list_filter = [SlotTimeFilter, "library", "guide", BookedFilter]
     list_select_related = ["guide", "library", "booking"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["guide", "library"]
@@ -361,6 +504,11 @@ class SlotAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)
         return actions
+
+    def get_ordering(self, request):
+        if request.GET.get(SlotTimeFilter.parameter_name) == SlotTimeFilter.PAST:
+            return ["-starts_at", "guide"]  # the latest past times first
+        return super().get_ordering(request)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.booking_id:
@@ -421,6 +569,11 @@ class BookingTopicInline(admin.TabularInline):
     extra = 0
     verbose_name = _("topic")
     verbose_name_plural = _("topics")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "topic":
+            kwargs["label"] = _("topic")  # the link table's own field has an untranslated name
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm("bookings.view_booking")
@@ -673,7 +826,7 @@ class NotificationAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     # Each message carries its booking's or entry's library: the default lookup, no OR of joins.
 
     list_display = ["created_at", "kind", "channel", "state", "patron", "phone", "about_starts_at"]
-    list_filter = ["state", "kind", "channel"]
+    list_filter = ["state", "kind", "channel", "library"]
     list_select_related = ["booking__library", "waiting_entry__library"]
     search_fields = [
         "booking__patron_name",

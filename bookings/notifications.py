@@ -119,6 +119,11 @@ def stale_claim(*, now: dt.datetime) -> Q:
     )
 
 
+def call_waiting(*, now: dt.datetime) -> Q:
+    """A call staff must still make: a message on the call list about a time not yet past."""
+    return Q(state=State.TO_CALL, about_starts_at__gte=now)
+
+
 def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[str, int]:
     """Messages about times still ahead that staff must handle by phone (one query): those over
     the text-message cap or to a landline (the call list), those that failed every attempt, and
@@ -129,7 +134,7 @@ def staff_attention(library_ids: list[int] | None, *, now: dt.datetime) -> dict[
     if library_ids is not None:
         waiting = waiting.filter(library_id__in=library_ids)
     return waiting.aggregate(
-        to_call=Count("pk", filter=Q(state=State.TO_CALL)),
+        to_call=Count("pk", filter=call_waiting(now=now)),
         not_sent=Count("pk", filter=Q(state=State.FAILED, attempts__gte=MAX_ATTEMPTS)),
         stuck=Count("pk", filter=stale_claim(now=now)),
     )

@@ -39,10 +39,12 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
+    # django-axes, django-otp's TOTP and django-tasks-db, their admin sections named in Finnish
+    # and Swedish (digiopas/apps.py).
+    "digiopas.apps.SignInProtectionConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_tasks_db",  # the tasks table `db_worker` sends messages from (TASKS_BACKEND)
+    "digiopas.apps.AuthenticatorAppsConfig",
+    "digiopas.apps.BackgroundTasksConfig",  # the tasks table `db_worker` sends messages from
     "digiopas",
     "bookings",
     "principles",
@@ -272,6 +274,9 @@ SESSION_REFRESH_SECONDS = 60
 # Two-factor sign-in (password + authenticator code) for staff; off for the local DEBUG run.
 # `manage.py staff_totp USERNAME` sets up a staff member's authenticator app.
 STAFF_OTP_REQUIRED = env.bool("STAFF_OTP_REQUIRED", default=not DEBUG)
+# Where sign-in leads when its `next` is missing or points off the site: the admin's front page
+# (in the language signed in with), not Django's /accounts/profile/, which this site lacks.
+LOGIN_REDIRECT_URL = "admin:index"
 OTP_TOTP_ISSUER = "Digiopas"
 # Failed sign-ins are counted per username and address together, in the database (shared by
 # all app servers); the address is the client's, as far as TRUSTED_PROXY_COUNT vouches.

@@ -214,7 +214,8 @@ def test_a_library_edited_in_the_admin_shows_at_once(admin_client, client, libra
     }
     data |= {"name_fi": "Uusi nimi", "name_en": "New name", "is_active": "on"}
     data |= {"min_notice_minutes": 120}
-    data |= {"booking_horizon_weeks": 6}
+    data |= {"booking_horizon_weeks": 6, "change_deadline_minutes": 60}
+    data |= {"max_active_bookings": 3, "sms_monthly_cap": 300}
 
     response = admin_client.post(f"/en/admin/bookings/library/{library.pk}/change/", data)
 

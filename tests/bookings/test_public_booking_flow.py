@@ -161,6 +161,9 @@ def test_the_landing_page_runs_one_query_and_none_until_a_library_changes(
         "is_active": "on",
         "min_notice_minutes": "120",
         "booking_horizon_weeks": "6",
+        "change_deadline_minutes": "60",
+        "max_active_bookings": "3",
+        "sms_monthly_cap": "300",
     }
     assert admin_client.post("/en/admin/bookings/library/add/", details).status_code == 302
     assert "Tyrnävän kirjasto" in text(client.get(reverse("bookings:home")))

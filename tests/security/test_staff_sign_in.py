@@ -31,11 +31,21 @@ def staff(library):
     return user
 
 
-def attempt(client, *, password="wrong", username="desk", address="192.0.2.10", code="", **meta):
-    data = {"username": username, "password": password, "next": reverse("admin:index")}
+def attempt(
+    client,
+    *,
+    password="wrong",
+    username="desk",
+    address="192.0.2.10",
+    code="",
+    next_url=None,
+    login_url=None,
+    **meta,
+):
+    data = {"username": username, "password": password, "next": next_url or reverse("admin:index")}
     if code:
         data["otp_token"] = code
-    return client.post(reverse("admin:login"), data, REMOTE_ADDR=address, **meta)
+    return client.post(login_url or reverse("admin:login"), data, REMOTE_ADDR=address, **meta)
 
 
 def test_five_wrong_passwords_lock_the_username_from_that_address(client, staff, settings):
@@ -116,6 +126,35 @@ def test_a_password_alone_is_enough_in_the_local_run(client, staff, settings):
 
     assert attempt(client, password=PASSWORD).status_code == 302
     assert client.get(reverse("staff:desk_day")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "unsafe", ["https://evil.example/admin/", "//evil.example/", "javascript:alert(1)"]
+)
+def test_an_unsafe_next_after_sign_in_lands_on_the_admin(client, staff, settings, unsafe):
+    settings.STAFF_OTP_REQUIRED = False
+
+    response = attempt(client, password=PASSWORD, next_url=unsafe)
+
+    # Django's fallback would be /accounts/profile/, a page this site does not have.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_unsafe_next_lands_on_the_admin_in_the_language_signed_in_with(client, staff, settings):
+    settings.STAFF_OTP_REQUIRED = True
+    device = TOTPDevice.objects.create(user=staff, name="phone", confirmed=True)
+
+    response = attempt(
+        client,
+        password=PASSWORD,
+        code=f"{totp(device.bin_key):06d}",
+        next_url="https://evil.example/",
+        login_url="/sv/admin/login/",
+    )
+
+    assert response.status_code == 302 and response["Location"] == "/sv/admin/"
 
 
 def test_production_mode_asks_for_the_authenticator_code(client, staff, settings):
