@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -86,9 +86,10 @@ def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
     privacy.access_record(
         user=request.user, place=AccessLogEntry.Place.SLIP, booking=booking, now=timezone.now()
     )
-    private_url = request.build_absolute_uri(
-        reverse("bookings:booking_detail", args=[booking.token])
-    )
+    # The patron's page in the patron's language, whatever language the desk works in.
+    with translation.override(booking.language):
+        private_path = reverse("bookings:booking_detail", args=[booking.token])
+    private_url = request.build_absolute_uri(private_path)
     qr_code = qr_code_svg(private_url, label=_("QR code of the patron's own booking page"))
     context = {"booking": booking, "private_url": private_url, "qr_code": qr_code}
     return render(request, "staff/desk_slip.html", context)

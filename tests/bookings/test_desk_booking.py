@@ -63,6 +63,16 @@ def test_staff_book_by_phone_with_name_and_number_and_get_a_slip(desk, library, 
     assert booking.token in slip
 
 
+def test_the_slip_leads_a_swedish_patron_to_their_page_in_swedish(desk, library, guide):
+    slot = make_slot(guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=1))
+    desk.post(f"/staff/book/{slot.pk}/", desk_data(language="sv"))
+    booking = Booking.objects.get()
+
+    slip = desk.get(f"/staff/bookings/{booking.pk}/slip/").content.decode()
+
+    assert f"http://testserver/sv/booking/{booking.token}/" in slip
+
+
 def test_staff_may_book_a_longer_time_at_the_desk(desk, library, guide):
     first, _second = make_slot_run(
         count=2, guide=guide, library=library, starts_at=timezone.now() + dt.timedelta(days=1)
