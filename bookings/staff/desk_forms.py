@@ -19,7 +19,8 @@ from bookings.forms import (
     day_within_years,
     visible_text,
 )
-from bookings.models import Booking, DeviceType
+from bookings.models import Booking, DeviceType, PartOfDay, Weekday
+from bookings.staff.patron_search import search_term_clean
 
 
 class DeskDayForm(forms.Form):
@@ -183,3 +184,75 @@ class DeskCancelForm(forms.Form):
         if self.cleaned_data["cancelled_by"] == self.LIBRARY:
             return {"by_library": True, "reason": self.cleaned_data["reason"]}
         return {}
+
+
+class PatronSearchForm(forms.Form):
+    """The desk's search box (GET): a phone number in any form, or part of a name.
+
+    Whatever is typed is a search: invisible characters (a NUL byte included, which the
+    database would refuse) are dropped and an endless paste is cut, never refused.
+    """
+
+    q = forms.CharField(
+        label=_("Find a patron: phone number or name"),
+        help_text=_("For example 040 123 4567, or part of the name."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["q"].validators = []  # no "null characters are not allowed": clean_q drops them
+
+    def clean_q(self) -> str:
+        return search_term_clean(self.cleaned_data["q"])
+
+
+class DeskWaitingListForm(forms.Form):
+    """Putting a patron found at the desk on a library's waiting list: the contact details come
+    from their booking; staff choose the library, the days and the time of day."""
+
+    library = ChoiceOfRow(
+        label=_("Library"),
+        queryset=None,
+        empty_label=None,
+        error_messages={
+            "required": _("Please choose one of the libraries in the list."),
+            "invalid_choice": _("Please choose one of the libraries in the list."),
+        },
+    )
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Which days suit the patron? (leave empty if any day does)"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("Please choose days from the list."),
+            "invalid_list": _("Please choose days from the list."),
+        },
+    )
+    part_of_day = forms.ChoiceField(
+        label=_("What time of day suits the patron?"),
+        choices=PartOfDay.choices,
+        initial=PartOfDay.ANY,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose mornings, afternoons or any time of day."),
+            "invalid_choice": _("Please choose mornings, afternoons or any time of day."),
+        },
+    )
+    need = forms.CharField(
+        label=_("What the patron needs help with"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, libraries, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["library"].queryset = libraries
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Add to the waiting list")))
+
+    def clean_need(self) -> str:
+        return visible_text(self.cleaned_data["need"]).strip()

@@ -8,14 +8,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings import availability, privacy, rules, services
+from bookings import availability, privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
 from bookings.models import AccessLogEntry, Booking, Slot
 from bookings.qr_codes import qr_code_svg
-from bookings.staff.desk_forms import DeskBookingForm, DeskCancelForm, DeskDayForm
+from bookings.staff.desk_forms import (
+    DeskBookingForm,
+    DeskCancelForm,
+    DeskDayForm,
+    DeskWaitingListForm,
+    PatronSearchForm,
+)
+from bookings.staff.patron_search import patron_bookings
 
 
 @staff_member_required
@@ -29,7 +37,30 @@ def desk_day(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         slots = availability.desk_slots(data["library"], data["day"], now=timezone.now())
-    return render(request, "staff/desk_day.html", {"form": form, "slots": slots})
+    context = {"form": form, "slots": slots, "search_form": PatronSearchForm()}
+    return render(request, "staff/desk_day.html", context)
+
+
+@staff_member_required
+@permission_required("bookings.view_booking", raise_exception=True)
+def desk_find(request: HttpRequest) -> HttpResponse:
+    """A patron found by phone number or name: their visits, each with what the desk can do."""
+    form = PatronSearchForm(request.GET)
+    search = None
+    term = form.cleaned_data["q"] if form.is_valid() else ""
+    if term:
+        now = timezone.now()
+        search = patron_bookings(term, libraries=visible_libraries(request.user), now=now)
+        if search.found:
+            # Names and numbers were shown: logged as the admin's booking list logs a search.
+            privacy.access_record(
+                user=request.user,
+                place=AccessLogEntry.Place.ADMIN_BOOKING_LIST,
+                detail=f"desk search: {search.term}",
+                now=now,
+            )
+    context = {"search_form": form, "search": search, "term": term}
+    return render(request, "staff/desk_find.html", context)
 
 
 @staff_member_required
@@ -161,3 +192,38 @@ def desk_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
             messages.success(request, _("The booking is cancelled and the patron is told."))
         return redirect("admin:bookings_booking_change", booking.pk)
     return render(request, "staff/desk_cancel.html", {"booking": booking, "form": form})
+
+
+@staff_member_required
+@permission_required("bookings.add_waitinglistentry", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def desk_waiting_list(request: HttpRequest, booking_id: int) -> HttpResponse:
+    """The patron of a booking put on a waiting list with the contact details they gave."""
+    booking = get_object_or_404(
+        Booking.objects.select_related("library", "guide"),
+        pk=booking_id,
+        library__in=visible_libraries(request.user),
+        personal_data_erased_at__isnull=True,
+    )
+    libraries = visible_libraries(request.user)
+    initial = {"library": booking.library_id, "need": booking.need}
+    form = DeskWaitingListForm(request.POST or None, initial=initial, libraries=libraries)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            waiting_list.waiting_list_join(
+                patron_name=booking.patron_name,
+                phone=booking.phone,
+                email=booking.email,
+                language=booking.language,
+                channel=Booking.Channel.PHONE,
+                now=timezone.now(),
+                **data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The patron is on the waiting list and is told so."))
+            found_again = urlencode({"q": booking.phone or booking.patron_name})
+            return redirect(f"{reverse('staff:desk_find')}?{found_again}")
+    return render(request, "staff/desk_waiting_list.html", {"booking": booking, "form": form})

@@ -15,6 +15,7 @@ urlpatterns = [
     path("me/", guide_settings_views.my_settings, name="my_settings"),
     path("book/", desk_views.desk_day, name="desk_day"),
     path("book/<id:slot_id>/", desk_views.desk_book, name="desk_book"),
+    path("book/find/", desk_views.desk_find, name="desk_find"),
     path("bookings/<id:booking_id>/slip/", desk_views.desk_slip, name="desk_slip"),
     path("bookings/<id:booking_id>/move/", desk_views.desk_move, name="desk_move"),
     path(
@@ -23,6 +24,11 @@ urlpatterns = [
         name="desk_move_to",
     ),
     path("bookings/<id:booking_id>/cancel/", desk_views.desk_cancel, name="desk_cancel"),
+    path(
+        "bookings/<id:booking_id>/waiting-list/",
+        desk_views.desk_waiting_list,
+        name="desk_waiting_list",
+    ),
     path(
         "closures/<id:closure_id>/bookings/",
         closure_views.closure_affected,
