@@ -180,6 +180,11 @@ def desk_move_to(request: HttpRequest, booking_id: int, slot_id: int) -> HttpRes
 @require_http_methods(["GET", "POST"])
 def desk_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _staff_booking(request, booking_id)
+    # Opened from the desk's search, staff go back to the patron's visits, not to the admin.
+    if request.GET.get("from") == "desk":
+        back = desk_find_url(booking)
+    else:
+        back = reverse("admin:bookings_booking_change", args=[booking.pk])
     form = DeskCancelForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,8 +195,14 @@ def desk_cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The booking is cancelled and the patron is told."))
-        return redirect("admin:bookings_booking_change", booking.pk)
-    return render(request, "staff/desk_cancel.html", {"booking": booking, "form": form})
+        return redirect(back)
+    context = {"booking": booking, "form": form, "back": back}
+    return render(request, "staff/desk_cancel.html", context)
+
+
+def desk_find_url(booking: Booking) -> str:
+    """The desk's search for this booking's patron: by their number, or their name."""
+    return f"{reverse('staff:desk_find')}?{urlencode({'q': booking.phone or booking.patron_name})}"
 
 
 @staff_member_required
@@ -224,6 +235,6 @@ def desk_waiting_list(request: HttpRequest, booking_id: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("The patron is on the waiting list and is told so."))
-            found_again = urlencode({"q": booking.phone or booking.patron_name})
-            return redirect(f"{reverse('staff:desk_find')}?{found_again}")
-    return render(request, "staff/desk_waiting_list.html", {"booking": booking, "form": form})
+            return redirect(desk_find_url(booking))
+    context = {"booking": booking, "form": form, "back": desk_find_url(booking)}
+    return render(request, "staff/desk_waiting_list.html", context)

@@ -238,3 +238,18 @@ def test_the_search_speaks_finnish_and_swedish(desk, library, guide, now):
 
     assert "Tulevat käynnit" in finnish and "Tulosta muistilappu uudelleen" in finnish
     assert "Kommande besök" in swedish and "Skriv ut minneslappen igen" in swedish
+
+
+def test_a_cancel_opened_from_the_search_returns_to_the_patrons_visits(desk, library, guide, now):
+    visit = book(guide, library, now + dt.timedelta(days=2))
+    cancel = reverse("staff:desk_cancel", args=[visit.pk])
+    visits = f"{reverse('staff:desk_find')}?q=%2B358401234567"
+
+    assert f'href="{visits}"' in desk.get(cancel, {"from": "desk"}).content.decode()
+    response = desk.post(f"{cancel}?from=desk")
+
+    assert response["Location"] == visits
+    visit.refresh_from_db()
+    assert visit.status == Booking.Status.CANCELLED
+    page = desk.get(visits).content.decode()
+    assert "The booking is cancelled and the patron is told." in page and "Cancelled" in page
