@@ -180,6 +180,9 @@ class StaffSite:
             "desk_slip": f"{p}/staff/bookings/{self.booking.pk}/slip/",
             "desk_move": f"{p}/staff/bookings/{self.booking.pk}/move/",
             "desk_cancel": f"{p}/staff/bookings/{self.booking.pk}/cancel/",
+            # The booking's patron, found by the number as a caller says it.
+            "desk_find": f"{p}/staff/book/find/?q=040+123+4567",
+            "desk_waiting_list": f"{p}/staff/bookings/{self.booking.pk}/waiting-list/",
             "closure_affected": f"{p}/staff/closures/{self.closure_pk}/bookings/",
             "statistics_month": f"{p}/staff/statistics/",
             "statistics_year": f"{p}/staff/statistics/?period=year&year={day.year}",

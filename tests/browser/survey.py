@@ -143,6 +143,8 @@ STAFF_PAGE_NAMES = [
     "desk_slip",
     "desk_move",
     "desk_cancel",
+    "desk_find",
+    "desk_waiting_list",
     "closure_affected",
     "statistics_month",
     "statistics_year",

@@ -40,6 +40,8 @@ PAGES_WITH_CONTROLS = {
     "desk_day_errors",
     "desk_book",
     "desk_book_errors",
+    "desk_find",
+    "desk_waiting_list",
     "closure_affected",
     "statistics_month",
     "statistics_year",
