@@ -52,11 +52,11 @@ def desk_find(request: HttpRequest) -> HttpResponse:
         now = timezone.now()
         search = patron_bookings(term, libraries=visible_libraries(request.user), now=now)
         if search.found:
-            # Names and numbers were shown: logged as the admin's booking list logs a search.
+            # Names and numbers were shown: logged with what was searched for.
             privacy.access_record(
                 user=request.user,
-                place=AccessLogEntry.Place.ADMIN_BOOKING_LIST,
-                detail=f"desk search: {search.term}",
+                place=AccessLogEntry.Place.DESK_SEARCH,
+                detail=search.term,
                 now=now,
             )
     context = {"search_form": form, "search": search, "term": term}

@@ -161,8 +161,8 @@ def test_the_desk_finds_a_caller_and_offers_what_can_be_done(desk, library, guid
     assert reverse("staff:desk_move", args=[past.pk]) not in page
     assert reverse("staff:desk_waiting_list", args=[past.pk]) in page
     entry = AccessLogEntry.objects.get()
-    assert entry.place == AccessLogEntry.Place.ADMIN_BOOKING_LIST
-    assert entry.detail == "desk search: 040 123 4567"
+    assert entry.place == AccessLogEntry.Place.DESK_SEARCH
+    assert entry.detail == "040 123 4567"
 
 
 def test_the_desk_page_has_the_search_box(desk, library):
