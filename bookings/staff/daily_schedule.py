@@ -12,7 +12,7 @@ import holidays
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from bookings.clock import day_bounds, wall_clock
 from bookings.models import Booking, Closure, Guide, Library, Slot, WaitingListEntry, WeeklySchedule
@@ -57,10 +57,48 @@ class ScheduleRow:
     booking: Booking | None = None
     held_for: WaitingListEntry | None = None
     held_until: dt.datetime | None = None
+    slot_count: int = 1
 
     @property
     def is_free(self) -> bool:
         return self.booking is None and self.held_for is None
+
+    @property
+    def labels(self) -> list[str]:
+        """What the guide must notice before the patron comes, in words (see `booking_labels`)."""
+        if self.booking is None:
+            return []
+        return booking_labels(
+            self.booking,
+            minutes=int((self.ends_at - self.starts_at).total_seconds() // 60),
+            slot_count=self.slot_count,
+            page_language=translation.get_language() or "fi",
+        )
+
+
+def booking_labels(
+    booking: Booking, *, minutes: int, slot_count: int, page_language: str
+) -> list[str]:
+    """The labels a booking's line carries, in the page's language: the patron's language when
+    it is not the page's (the guide may need a colleague who speaks it), and a longer visit
+    (more than one time in a row), with its length, so the next time is not promised too soon.
+    """
+    labels = []
+    if booking.language and booking.language.split("-")[0] != page_language.split("-")[0]:
+        labels.append(
+            gettext("Patron's language: %(language)s")
+            % {"language": booking.get_language_display()}
+        )
+    if slot_count > 1:
+        labels.append(
+            ngettext(
+                "Longer visit: %(minutes)d minute",
+                "Longer visit: %(minutes)d minutes",
+                minutes,
+            )
+            % {"minutes": minutes}
+        )
+    return labels
 
 
 @dataclass(frozen=True)
@@ -127,7 +165,12 @@ def rows_of(slots: list[Slot], *, now: dt.datetime) -> list[ScheduleRow]:
             and previous.booking is not None
             and previous.booking.pk == slot.booking_id
         ):
-            rows[-1] = ScheduleRow(previous.starts_at, slot.ends_at, booking=previous.booking)
+            rows[-1] = ScheduleRow(
+                previous.starts_at,
+                slot.ends_at,
+                booking=previous.booking,
+                slot_count=previous.slot_count + 1,
+            )
             continue
         # An offer to the waiting list that has run out leaves the slot simply free.
         is_held = slot.booking_id is None and slot.held_until is not None and slot.held_until > now
@@ -230,6 +273,22 @@ class GuideWeek:
     @property
     def closed_days(self) -> list[WeekDay]:
         return [day for day in self.days if day.is_closed]
+
+    @property
+    def by_day(self) -> list[tuple[WeekDay, list[tuple[dt.time, WeekCell]]]]:
+        """The same times day by day, as a phone lists them: each day with the times it has
+        (a time the guide never opened that day is left out)."""
+        return [
+            (
+                day,
+                [
+                    (row.time, row.cells[index])
+                    for row in self.rows
+                    if row.cells[index].kind != CellKind.NOT_OPEN
+                ],
+            )
+            for index, day in enumerate(self.days)
+        ]
 
     def count(self, kind: CellKind) -> int:
         return sum(1 for row in self.rows for cell in row.cells if cell.kind == kind)

@@ -499,3 +499,70 @@ def test_the_day_needs_the_same_queries_however_many_bookings(
 
     assert small.context["schedule"].booking_count == 2
     assert large.context["schedule"].booking_count == 2 + 12 * 4
+
+
+# What the guide must notice, in words
+
+
+def finnish_day_page(staff_client, library, language: str = "fi") -> str:
+    with translation.override(language):
+        url = reverse("staff:library_day", args=[library.slug])
+    return staff_client.get(url, {"day": "2026-12-08"}).content.decode()
+
+
+def test_a_longer_visit_and_a_patron_of_another_language_carry_labels_in_words(day):
+    Booking.objects.filter(pk=day.aino.pk).update(language="sv")
+    Booking.objects.filter(pk=day.bertta.pk).update(language="fi")
+
+    with translation.override("fi"):
+        schedule = daily_schedule(library=day.library, day=DAY, now=helsinki(2026, 12, 1, 8))
+        aino = schedule.guides[0].rows[1]
+        bertta = schedule.guides[1].rows[1]
+        assert aino.labels == ["Asiakkaan kieli: ruotsi", "Pidempi käynti: 30 minuuttia"]
+        # A one-time visit in the page's language needs no label.
+        assert bertta.labels == []
+    with translation.override("sv"):
+        assert bertta.labels == ["Kundens språk: finska"]
+        assert aino.labels == ["Längre besök: 30 minuter"]
+
+
+def test_the_labels_show_on_the_page_as_text_not_colour_alone(staff_client, day):
+    Booking.objects.filter(pk=day.aino.pk).update(language="sv")
+
+    html = finnish_day_page(staff_client, day.library)
+
+    assert '<strong class="line booking-label">Asiakkaan kieli: ruotsi</strong>' in html
+    assert '<strong class="line booking-label">Pidempi käynti: 30 minuuttia</strong>' in html
+
+
+def test_the_attendance_buttons_say_what_they_do_in_finnish_and_swedish(staff_client, day):
+    finnish = finnish_day_page(staff_client, day.library, "fi")
+    swedish = finnish_day_page(staff_client, day.library, "sv")
+
+    assert finnish.count('value="attended">Saapui</button>') == 2
+    assert finnish.count('value="no_show">Ei saapunut</button>') == 2
+    assert swedish.count('value="attended">Kom</button>') == 2
+    assert swedish.count('value="no_show">Kom inte</button>') == 2
+    # Not the statistics' column headings ("those who came", "those who did not").
+    assert "Saapuneet" not in finnish and "Saapumatta jääneet" not in finnish
+
+
+def test_numbers_on_the_day_are_in_national_form_and_a_foreign_one_keeps_its_code(
+    staff_client, day
+):
+    Booking.objects.filter(pk=day.bertta.pk).update(phone="+46701234567")
+
+    page = " ".join(strip_tags(finnish_day_page(staff_client, day.library)).split())
+
+    assert "Aino Asiakas 040 123 4567" in page
+    assert "Bertta Bussi +46 70 123 45 67" in page
+    assert "+358401234567" not in page
+
+
+def test_the_day_offers_a_print_button_made_by_a_static_script(staff_client, day):
+    html = finnish_day_page(staff_client, day.library)
+
+    assert '<p class="no-print" data-print hidden><button type="button"' in html
+    assert "Tulosta päivä" in html
+    assert '<script src="/static/js/print-button.js" defer></script>' in html
+    assert "onclick" not in html

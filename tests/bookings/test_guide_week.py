@@ -247,3 +247,30 @@ def test_the_week_needs_the_same_queries_however_busy(client, week, django_asser
         response = client.get(url)
 
     assert response.context["grid"].booked_count == 1 + 16
+
+
+def test_the_week_reads_day_by_day_on_a_phone_with_only_the_times_opened(week):
+    grid = guide_week(
+        guide=week.maria, library=week.library, monday=CHRISTMAS_WEEK, now=helsinki(2026, 12, 1)
+    )
+
+    by_day = {day.day.strftime("%a"): times for day, times in grid.by_day}
+    ten, quarter_past = dt.time(10, 0), dt.time(10, 15)
+    assert [(time, cell.kind) for time, cell in by_day["Mon"]] == [
+        (ten, CellKind.FREE),
+        (quarter_past, CellKind.BOOKED),
+    ]
+    assert [cell.kind for _time, cell in by_day["Tue"]] == [CellKind.CLOSED, CellKind.CLOSED]
+    assert by_day["Wed"] == []  # never opened: nothing to list, not two lines of "not open"
+
+
+def test_the_phone_list_names_each_day_and_the_patron_booked(client, week):
+    client.force_login(make_staff(week.library, permissions=["view_booking"]))
+
+    response = client.get(week_url(week.library, week.maria, week="2026-W52"))
+
+    html = response.content.decode()
+    phone_list = " ".join(strip_tags(html[html.index('<div class="week-days">') :]).split())
+    assert phone_list.startswith("Monday 21.12. 10.00 Free 10.15 Booked: Aino Asiakas")
+    assert "Wednesday 23.12. No times on this day." in phone_list
+    assert '<script src="/static/js/print-button.js" defer></script>' in html

@@ -27,7 +27,7 @@ def test_staff_sign_in_open_the_day_and_print_it_without_menus_or_buttons(page: 
     assert page.url.endswith(day_url)
     table = page.locator("table.day-table")
     expect(table).to_contain_text("Aino Asiakas")
-    expect(page.get_by_role("button", name="Attended").first).to_be_visible()
+    expect(page.get_by_role("button", name="Came", exact=True).first).to_be_visible()
 
     page.emulate_media(media="print")
     expect(table).to_be_visible()
