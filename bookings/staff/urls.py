@@ -23,6 +23,7 @@ urlpatterns = [
         name="desk_move_to",
     ),
     path("bookings/<id:booking_id>/cancel/", desk_views.desk_cancel, name="desk_cancel"),
+    path("absence/", closure_views.guide_absent, name="guide_absent"),
     path(
         "closures/<id:closure_id>/bookings/",
         closure_views.closure_affected,
