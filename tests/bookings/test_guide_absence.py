@@ -297,3 +297,12 @@ def test_the_follow_up_page_of_an_absence_takes_the_same_queries_for_more_bookin
     with django_assert_num_queries(9):
         page = client.get(url).content.decode()
     assert "Kolmas" in page
+
+
+@pytest.mark.parametrize("query", ["?guide=abc&library=99999999999999999999999", "?guide=-1"])
+def test_the_form_opens_with_bad_ids_in_its_address(client, library, query):
+    client.force_login(make_staff(library, permissions=PERMISSIONS))
+
+    response = client.get(f"/en/staff/absence/{query}")
+
+    assert response.status_code == 200 and "A guide cannot come" in response.content.decode()
