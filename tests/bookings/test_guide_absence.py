@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bookings import availability, services
-from bookings.models import Booking, Closure, Slot
+from bookings.models import Booking, Closure, Notification, Slot
 from tests.factories import (
     make_booking,
     make_guide,
@@ -306,3 +306,23 @@ def test_the_form_opens_with_bad_ids_in_its_address(client, library, query):
     response = client.get(f"/en/staff/absence/{query}")
 
     assert response.status_code == 200 and "A guide cannot come" in response.content.decode()
+
+
+def test_a_moved_patron_with_a_landline_is_named_to_call_and_on_the_call_list(
+    client, guide, library, absent_day, now, django_capture_on_commit_callbacks
+):
+    client.force_login(make_staff(library, permissions=PERMISSIONS))
+    closure = absence(guide, library, absent_day["day"], now)
+    booking, target = absent_day["phone_only"], absent_day["other"][3]
+    Booking.objects.filter(pk=booking.pk).update(phone="+35885621234")  # a landline
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/en/staff/closures/{closure.pk}/bookings/",
+            {"move": booking.pk, f"slot-{booking.pk}": target.pk},
+            follow=True,
+        )
+
+    assert "Please call Puhelin Pirkko on 08 562 1234" in response.content.decode()
+    change = Notification.objects.get(booking=booking, kind=Notification.Kind.CHANGE)
+    assert (change.channel, change.state) == ("call", "to_call")
