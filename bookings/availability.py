@@ -185,3 +185,51 @@ def desk_slots(library: Library, day: dt.date, *, now: dt.datetime) -> list[Slot
         .select_related("guide")
         .order_by("starts_at", "guide__display_name")
     )
+
+
+SUBSTITUTE_WINDOW = dt.timedelta(days=14)
+
+
+def substitute_times(
+    bookings: list[Booking], *, now: dt.datetime, count: int = 6
+) -> dict[int, list[Slot]]:
+    """For each booking (all at one library), other guides' free times there where the whole
+    visit fits (the same length), nearest to the booking's time first: where staff may move a
+    booking whose guide cannot come. One query, two weeks either side of the bookings."""
+    if not bookings:
+        return {}
+    candidates = list(
+        Slot.objects.at(bookings[0].library)
+        .bookable(now=now)
+        .between(
+            min(b.starts_at for b in bookings) - SUBSTITUTE_WINDOW,
+            max(b.starts_at for b in bookings) + SUBSTITUTE_WINDOW,
+        )
+        .select_related("guide")
+        .order_by("guide_id", "starts_at")
+    )
+    # The minutes on offer from each free time along its guide's next free times; a visit
+    # staff made longer than patrons may still fits into a longer free run.
+    offered = [
+        (
+            slot,
+            _lengths(
+                slot, [s for s in candidates[i : i + 12] if s.guide_id == slot.guide_id], now=now
+            ),
+        )
+        for i, slot in enumerate(candidates)
+    ]
+    times = {}
+    for booking in bookings:
+        fitting = [
+            slot
+            for slot, lengths in offered
+            if slot.guide_id != booking.guide_id
+            and booking.minutes in lengths
+            and abs(slot.starts_at - booking.starts_at) < SUBSTITUTE_WINDOW
+        ]
+        fitting.sort(
+            key=lambda slot, b=booking: (abs(slot.starts_at - b.starts_at), slot.starts_at)
+        )
+        times[booking.pk] = fitting[:count]
+    return times

@@ -15,9 +15,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import holidays
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bookings import notifications, rules, waiting_list
@@ -29,6 +31,8 @@ from bookings.models import (
     Booking,
     Closure,
     DeviceType,
+    Guide,
+    Library,
     Notification,
     Slot,
     Topic,
@@ -545,3 +549,61 @@ def closure_cancel_bookings(
         # waiting list (offered after the commit) or the free-times page could show them.
         _closure_free_slots_remove(closure)
     return cancelled
+
+
+def guide_absence_record(
+    *,
+    guide: Guide,
+    library: Library,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str = "",
+    now: dt.datetime,
+) -> Closure:
+    """A guide cannot come for a day or a period: their closure at `library`, applied at once
+    (their free times there go; their bookings wait for staff to move or cancel each one).
+
+    The patrons read the reason in their own language: the plain "the guide cannot come" in
+    each, or what staff wrote, in the language staff wrote it in.
+    """
+    if ends_on < starts_on:
+        raise ValidationError(_("The last day cannot be before the first day."), code="order")
+    if ends_on < timezone.localdate(now):
+        raise ValidationError(_("These days are already past."), code="past")
+    if not guide.libraries.filter(pk=library.pk).exists():
+        raise ValidationError(_("This guide does not guide at this library."), code="library")
+    reasons = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            reasons[f"reason_{code}"] = _("The guide cannot come")
+    if reason.strip():
+        written_in = translation.get_language()
+        if written_in not in dict(settings.LANGUAGES):
+            written_in = settings.LANGUAGE_CODE
+        reasons[f"reason_{written_in}"] = reason.strip()[:200]
+    with transaction.atomic():
+        closure = Closure.objects.create(
+            library=library, guide=guide, starts_on=starts_on, ends_on=ends_on, **reasons
+        )
+        closure_apply(closure=closure)
+    return closure
+
+
+def closure_booking_move(
+    *, closure: Closure, booking: Booking, first_slot: Slot, now: dt.datetime
+) -> Booking:
+    """Move a booking out of a guide's closure to another guide's free time at the same
+    library, the same length; the patron is told of the change in their language."""
+    if not closure_bookings(closure=closure).filter(pk=booking.pk).exists():
+        raise ValidationError(_("This booking is no longer in the period."), code="not_in")
+    if first_slot.library_id != closure.library_id or first_slot.guide_id == booking.guide_id:
+        raise ValidationError(
+            _("Choose a free time of another guide at the same library."), code="elsewhere"
+        )
+    return booking_reschedule(
+        booking=booking,
+        first_slot=first_slot,
+        slot_count=booking.slots.count() or 1,
+        now=now,
+        by_staff=True,
+    )

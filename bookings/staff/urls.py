@@ -24,6 +24,7 @@ urlpatterns = [
         name="desk_move_to",
     ),
     path("bookings/<id:booking_id>/cancel/", desk_views.desk_cancel, name="desk_cancel"),
+    path("absence/", closure_views.guide_absent, name="guide_absent"),
     path(
         "bookings/<id:booking_id>/waiting-list/",
         desk_views.desk_waiting_list,

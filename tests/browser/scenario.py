@@ -184,6 +184,7 @@ class StaffSite:
             "desk_find": f"{p}/staff/book/find/?q=040+123+4567",
             "desk_waiting_list": f"{p}/staff/bookings/{self.booking.pk}/waiting-list/",
             "closure_affected": f"{p}/staff/closures/{self.closure_pk}/bookings/",
+            "guide_absent": f"{p}/staff/absence/?library={self.library_pk}&guide={self.guide_pk}",
             "statistics_month": f"{p}/staff/statistics/",
             "statistics_year": f"{p}/staff/statistics/?period=year&year={day.year}",
             # Both days from the date pickers, the last before the first.

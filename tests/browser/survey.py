@@ -128,6 +128,7 @@ PAGE_NAMES = [
 ]
 STAFF_ERROR_STATES = {
     "desk_book_errors": ("desk_book", submit_empty("main form")),
+    "guide_absent_errors": ("guide_absent", submit_empty("main form")),
 }
 # The printed day is reached through its entry (/staff/day/), which goes on to the library's day.
 STAFF_PAGE_NAMES = [
@@ -146,6 +147,8 @@ STAFF_PAGE_NAMES = [
     "desk_find",
     "desk_waiting_list",
     "closure_affected",
+    "guide_absent",
+    "guide_absent_errors",
     "statistics_month",
     "statistics_year",
     "statistics_errors",
