@@ -118,6 +118,10 @@ def visible_text(text: str) -> str:
 CHOOSE_DEVICE_FROM_LIST = _("Please choose one of the devices in the list.")
 CHOOSE_TOPICS_FROM_LIST = _("Please choose topics from the list.")
 CHOOSE_A_LENGTH_SHOWN = _("That length is no longer free. Please choose one of the lengths shown.")
+CHOOSE_A_LIBRARY = _("Please choose one of the libraries in the list.")
+LIBRARY_ERRORS = {"required": CHOOSE_A_LIBRARY, "invalid_choice": CHOOSE_A_LIBRARY}
+CHOOSE_DAYS_FROM_LIST = _("Please choose days from the list.")
+WEEKDAYS_ERRORS = {"invalid_choice": CHOOSE_DAYS_FROM_LIST, "invalid_list": CHOOSE_DAYS_FROM_LIST}
 TOPIC_ERRORS = {
     "invalid_choice": CHOOSE_TOPICS_FROM_LIST,
     "invalid_pk_value": CHOOSE_TOPICS_FROM_LIST,

@@ -394,22 +394,11 @@ def notify_waiting_entry(entry: WaitingListEntry, *, now: dt.datetime) -> Notifi
 
 def _send_offer(notification: Notification) -> int | None:
     entry = notification.waiting_entry
-    if notification.channel != Notification.Channel.EMAIL:
-        return _send_sms(entry.phone, sms_text(entry, Kind.OFFER, now=timezone.now()))
-    with translation.override(entry.language):
-        context = {
-            "entry": entry,
-            "slot": entry.offered_slot,
-            "library": entry.library,
-            "offer_url": settings.SITE_URL + reverse("bookings:waiting_entry", args=[entry.token]),
-        }
-        message = EmailMultiAlternatives(
-            subject=SUBJECTS[Kind.OFFER](),
-            body=render_to_string("emails/waiting_offer.txt", context),
-            to=[entry.email],
-        )
-        message.send()
-    return None
+    return _send_to_entry(
+        notification,
+        template="emails/waiting_offer.txt",
+        context={"slot": entry.offered_slot, "offer_url": waiting_entry_url(entry)},
+    )
 
 
 def notify_waiting_joined(entry: WaitingListEntry, *, now: dt.datetime) -> Notification | None:
@@ -438,17 +427,23 @@ def waiting_link_message(entry: WaitingListEntry) -> Notification | None:
 
 def _send_waiting_joined(notification: Notification) -> int | None:
     entry = notification.waiting_entry
+    return _send_to_entry(
+        notification,
+        template="emails/waiting_joined.txt",
+        context={"entry_url": waiting_entry_url(entry)},
+    )
+
+
+def _send_to_entry(notification: Notification, *, template: str, context: dict) -> int | None:
+    """A message to a patron on the waiting list: the text message `sms_text` makes, or an
+    e-mail from `template`, in the patron's language. Returns a text message's parts."""
+    entry = notification.waiting_entry
     if notification.channel != Notification.Channel.EMAIL:
-        return _send_sms(entry.phone, sms_text(entry, Kind.WAITING_JOINED, now=timezone.now()))
+        return _send_sms(entry.phone, sms_text(entry, notification.kind, now=timezone.now()))
     with translation.override(entry.language):
-        context = {
-            "entry": entry,
-            "library": entry.library,
-            "entry_url": waiting_entry_url(entry),
-        }
         EmailMultiAlternatives(
-            subject=SUBJECTS[Kind.WAITING_JOINED](),
-            body=render_to_string("emails/waiting_joined.txt", context),
+            subject=SUBJECTS[notification.kind](),
+            body=render_to_string(template, {"entry": entry, "library": entry.library, **context}),
             to=[entry.email],
         ).send()
     return None

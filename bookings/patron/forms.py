@@ -14,6 +14,7 @@ from bookings.forms import (
     CHOOSE_A_LENGTH_SHOWN,
     CHOOSE_DEVICE_FROM_LIST,
     TOPIC_ERRORS,
+    WEEKDAYS_ERRORS,
     BookingDetailsMixin,
     ChoiceOfRow,
     PatronContactForm,
@@ -165,10 +166,7 @@ class WaitingListForm(BotTrapMixin, PatronContactForm):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": _("Please choose days from the list."),
-            "invalid_list": _("Please choose days from the list."),
-        },
+        error_messages=WEEKDAYS_ERRORS,
     )
     part_of_day = forms.ChoiceField(
         label=_("What time of day suits you?"),

@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bookings.forms import ChoiceOfRow, day_within_years
+from bookings.forms import CHOOSE_A_LIBRARY, ChoiceOfRow, day_within_years
 from bookings.models import Guide
 
 
@@ -28,7 +28,7 @@ class GuideAbsenceForm(forms.Form):
         label=_("Library"),
         queryset=None,
         empty_label=None,
-        error_messages={"invalid_choice": _("Please choose one of the libraries in the list.")},
+        error_messages={"invalid_choice": CHOOSE_A_LIBRARY},
     )
     guide = ChoiceOfRow(
         label=_("Guide"),

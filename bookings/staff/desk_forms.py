@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from bookings.forms import (
     CHOOSE_A_LENGTH_SHOWN,
     CHOOSE_DEVICE_FROM_LIST,
+    LIBRARY_ERRORS,
     TOPIC_ERRORS,
+    WEEKDAYS_ERRORS,
     BookingDetailsMixin,
     ChoiceOfRow,
     PatronContactForm,
@@ -30,10 +32,7 @@ class DeskDayForm(forms.Form):
         label=_("Library"),
         queryset=None,
         empty_label=None,
-        error_messages={
-            "required": _("Please choose one of the libraries in the list."),
-            "invalid_choice": _("Please choose one of the libraries in the list."),
-        },
+        error_messages=LIBRARY_ERRORS,
     )
     day = forms.DateField(
         label=_("Day"),
@@ -215,10 +214,7 @@ class DeskWaitingListForm(forms.Form):
         label=_("Library"),
         queryset=None,
         empty_label=None,
-        error_messages={
-            "required": _("Please choose one of the libraries in the list."),
-            "invalid_choice": _("Please choose one of the libraries in the list."),
-        },
+        error_messages=LIBRARY_ERRORS,
     )
     weekdays = forms.TypedMultipleChoiceField(
         label=_("Which days suit the patron? (leave empty if any day does)"),
@@ -226,10 +222,7 @@ class DeskWaitingListForm(forms.Form):
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={
-            "invalid_choice": _("Please choose days from the list."),
-            "invalid_list": _("Please choose days from the list."),
-        },
+        error_messages=WEEKDAYS_ERRORS,
     )
     part_of_day = forms.ChoiceField(
         label=_("What time of day suits the patron?"),

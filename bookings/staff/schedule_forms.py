@@ -9,7 +9,7 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bookings.forms import FIRST_YEAR, LAST_YEAR, day_within_years, visible_text
+from bookings.forms import CHOOSE_A_LIBRARY, FIRST_YEAR, LAST_YEAR, day_within_years, visible_text
 from bookings.models import Booking, Guide, Library
 from bookings.services import ATTENDANCE_STATUSES
 
@@ -25,7 +25,7 @@ class DayForm(forms.Form):
 
     library = forms.ChoiceField(
         label=_("Library"),
-        error_messages={"invalid_choice": _("Please choose one of the libraries in the list.")},
+        error_messages={"invalid_choice": CHOOSE_A_LIBRARY},
     )
     day = forms.DateField(
         label=_("Day"),

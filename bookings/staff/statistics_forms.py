@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bookings.forms import FIRST_YEAR, LAST_YEAR, ChoiceOfRow
+from bookings.forms import CHOOSE_A_LIBRARY, FIRST_YEAR, LAST_YEAR, ChoiceOfRow
 from bookings.models import Guide, Library
 from bookings.staff.statistics import Period
 
@@ -38,7 +38,7 @@ class StatisticsForm(forms.Form):
         queryset=Library.objects.none(),
         required=False,
         empty_label=_("All my libraries"),
-        error_messages={"invalid_choice": _("Please choose one of the libraries in the list.")},
+        error_messages={"invalid_choice": CHOOSE_A_LIBRARY},
     )
     guide = ChoiceOfRow(
         label=_("Guide"),
