@@ -101,7 +101,9 @@ def test_the_admin_sign_in_and_change_forms_staff_use_pass_in_light_and_dark(
         problems += [f"sign-in ({scheme}): {p}" for p in control_problems(found)]
         sign_in(page, user.username, STAFF_PASSWORD)
         for name, url in forms.items():
-            response = page.goto(url)
+            # Each page's own late requests (its admin scripts' fetches) end before the next:
+            # the live server's SQLite connection is one, shared by its threads.
+            response = page.goto(url, wait_until="networkidle")
             assert response.status == 200, url
             found = measure(page)
             measured[name, scheme] = len(found["controls"])
