@@ -187,6 +187,91 @@ def desk_slots(library: Library, day: dt.date, *, now: dt.datetime) -> list[Slot
     )
 
 
+@dataclass(frozen=True)
+class DeskTime:
+    """A free time the desk may book, with the minutes on offer from it."""
+
+    slot: Slot
+    lengths: list[int]
+
+
+@dataclass(frozen=True)
+class DeskTimes:
+    """The desk's next free times: whole days from `first_day`, and where to look on from."""
+
+    days: list[tuple[dt.date, list[DeskTime]]]
+    first_day: dt.date
+    next_day: dt.date | None  # the day to show next ("Later times"); None: nothing later
+
+
+DESK_WINDOW_DAYS = 7
+DESK_WEEKS_SEARCHED = 8
+DESK_TIMES_SHOWN = 60
+
+
+def desk_free_times(
+    libraries,
+    *,
+    start_day: dt.date,
+    now: dt.datetime,
+    guide_ids: list[int] | None = None,
+    minutes: int | None = None,
+) -> DeskTimes:
+    """The next free times staff may book from `start_day` on, across `libraries` (a queryset)
+    and, when given, only `guide_ids`' times that fit at least `minutes`: the first week that
+    has any, so that an empty day or week is never a dead end (up to DESK_WEEKS_SEARCHED weeks
+    ahead of the first free time). Whole days, about DESK_TIMES_SHOWN times at most. No online
+    notice or horizon: the desk books any free time not held for the waiting list.
+
+    Usually two queries: the first free time's day, then a week of times from it."""
+    query = Slot.objects.filter(library__in=libraries).bookable(now=now)
+    if guide_ids is not None:
+        query = query.filter(guide_id__in=guide_ids)
+    start = max(local_midnight(start_day), now)
+    first = query.filter(starts_at__gte=start).order_by("starts_at").values_list("starts_at")
+    found = first.first()
+    if found is None:
+        return DeskTimes(days=[], first_day=start_day, next_day=None)
+    day = timezone.localdate(found[0])
+    last_day = day + dt.timedelta(weeks=DESK_WEEKS_SEARCHED)
+    while day < last_day:
+        window_end = local_midnight(day + dt.timedelta(days=DESK_WINDOW_DAYS))
+        times = _desk_window(query.between(max(local_midnight(day), now), window_end), now=now)
+        if minutes:
+            times = [time for time in times if time.lengths[-1] >= minutes]
+        if times:
+            return _desk_days(times, start_day=start_day)
+        day += dt.timedelta(days=DESK_WINDOW_DAYS)
+    return DeskTimes(days=[], first_day=start_day, next_day=last_day)
+
+
+def _desk_window(query, *, now: dt.datetime) -> list[DeskTime]:
+    slots = list(
+        query.select_related("guide", "library").order_by("guide_id", "library_id", "starts_at")
+    )
+    times = []
+    for i, slot in enumerate(slots):
+        run = [
+            s
+            for s in slots[i : i + MAX_SLOTS_PER_BOOKING]
+            if (s.guide_id, s.library_id) == (slot.guide_id, slot.library_id)
+        ]
+        times.append(DeskTime(slot=slot, lengths=_lengths(slot, run, now=now)))
+    times.sort(key=lambda t: (t.slot.starts_at, t.slot.guide.display_name, t.slot.library_id))
+    return times
+
+
+def _desk_days(times: list[DeskTime], *, start_day: dt.date) -> DeskTimes:
+    days, shown = [], 0
+    for day, group in groupby(times, key=lambda t: timezone.localdate(t.slot.starts_at)):
+        if shown >= DESK_TIMES_SHOWN:
+            return DeskTimes(days=days, first_day=start_day, next_day=day)
+        group = list(group)
+        days.append((day, group))
+        shown += len(group)
+    return DeskTimes(days=days, first_day=start_day, next_day=days[-1][0] + dt.timedelta(days=1))
+
+
 SUBSTITUTE_WINDOW = dt.timedelta(days=14)
 
 

@@ -6,6 +6,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from bookings.forms import (
@@ -21,23 +23,18 @@ from bookings.forms import (
     day_within_years,
     visible_text,
 )
-from bookings.models import Booking, DeviceType, PartOfDay, Weekday
+from bookings.models import Booking, DeviceType, Guide, PartOfDay, Weekday
 from bookings.staff.patron_search import search_term_clean
 
 
-class DeskDayForm(forms.Form):
-    """Which library and day staff are booking for (GET)."""
+class DeskTimesForm(forms.Form):
+    """Which free times the desk looks at (GET): from which day, and optionally which library,
+    guide, guidance language and length. Nothing chosen: every library the staff member sees."""
 
-    library = ChoiceOfRow(
-        label=_("Library"),
-        queryset=None,
-        empty_label=None,
-        error_messages=LIBRARY_ERRORS,
-    )
     day = forms.DateField(
-        label=_("Day"),
+        label=_("From"),
+        required=False,
         error_messages={
-            "required": _("Please choose a day."),
             "invalid": _("Please give the day as day, month and year, for example 8.12.2026."),
         },
         # The date picker's ISO form, and the Finnish way typed where a browser has no picker.
@@ -45,13 +42,82 @@ class DeskDayForm(forms.Form):
         # A date input takes only the ISO form; a localised value would leave it empty.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
+    library = ChoiceOfRow(
+        label=_("Library"),
+        queryset=None,
+        required=False,
+        empty_label=_("All my libraries"),
+        error_messages=LIBRARY_ERRORS,
+    )
+    guide = ChoiceOfRow(
+        label=_("Guide"),
+        queryset=None,
+        required=False,
+        empty_label=_("Any guide"),
+        error_messages={"invalid_choice": _("Please choose a guide from the list.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Guidance language"),
+        required=False,
+        choices=[("", _("Any language")), *settings.LANGUAGES],
+        error_messages={"invalid_choice": _("Please choose a language from the list.")},
+    )
+    minutes = forms.TypedChoiceField(
+        label=_("Length at least"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": CHOOSE_A_LENGTH_SHOWN},
+    )
 
-    def __init__(self, *args, libraries, **kwargs) -> None:
+    def __init__(self, *args, libraries, visit_minutes: int | None = None, **kwargs) -> None:
+        """`visit_minutes`: the length of a visit being moved, offered among the lengths."""
         super().__init__(*args, **kwargs)
+        lengths = sorted({15, 30, 45, 60, 90} | ({visit_minutes} if visit_minutes else set()))
+        self.fields["minutes"].choices = [("", _("Any length"))] + [
+            (m, _("%(minutes)d minutes") % {"minutes": m}) for m in lengths
+        ]
         self.fields["library"].queryset = libraries
+        self.fields["guide"].queryset = Guide.objects.filter(
+            is_active=True, libraries__in=libraries
+        ).distinct()
 
-    def clean_day(self) -> dt.date:
-        return day_within_years(self.cleaned_data["day"])
+    def clean_day(self) -> dt.date | None:
+        day = self.cleaned_data["day"]
+        return day_within_years(day) if day else None
+
+    def later_query(self, day: dt.date) -> str:
+        """This search's query string from `day` on: the "Later times" link."""
+        data = self.cleaned_data
+        chosen = {
+            "day": day.isoformat(),
+            "library": data["library"].pk if data["library"] else "",
+            "guide": data["guide"].pk if data["guide"] else "",
+            "language": data["language"],
+            "minutes": data["minutes"] or "",
+        }
+        return urlencode(chosen)
+
+    def search(self, *, now: dt.datetime) -> dict:
+        """The arguments of availability.desk_free_times for the valid form."""
+        data = self.cleaned_data
+        libraries = self.fields["library"].queryset
+        if data["library"]:
+            libraries = libraries.filter(pk=data["library"].pk)
+        guide_ids = None
+        if data["guide"] or data["language"]:
+            guides = [data["guide"]] if data["guide"] else self.fields["guide"].queryset
+            guide_ids = [
+                guide.pk
+                for guide in guides
+                if not data["language"] or data["language"] in guide.languages
+            ]
+        return {
+            "libraries": libraries,
+            "guide_ids": guide_ids,
+            "minutes": data["minutes"],
+            "start_day": data["day"] or timezone.localdate(now),
+        }
 
 
 class DeskBookingForm(BookingDetailsMixin, PatronContactForm):

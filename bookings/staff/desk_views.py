@@ -12,14 +12,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from bookings import availability, privacy, rules, services, waiting_list
+from bookings import availability, notifications, privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
 from bookings.models import AccessLogEntry, Booking, Slot
 from bookings.qr_codes import qr_code_svg
 from bookings.staff.desk_forms import (
     DeskBookingForm,
     DeskCancelForm,
-    DeskDayForm,
+    DeskTimesForm,
     DeskWaitingListForm,
     PatronSearchForm,
 )
@@ -29,16 +29,25 @@ from bookings.staff.patron_search import patron_bookings
 @staff_member_required
 @permission_required("bookings.add_booking", raise_exception=True)
 def desk_day(request: HttpRequest) -> HttpResponse:
-    libraries = visible_libraries(request.user)
-    first = libraries.first()
-    initial = {"library": first.pk if first else None, "day": timezone.localdate()}
-    form = DeskDayForm(request.GET or initial, libraries=libraries)
-    slots = []
-    if form.is_valid():
-        data = form.cleaned_data
-        slots = availability.desk_slots(data["library"], data["day"], now=timezone.now())
-    context = {"form": form, "slots": slots, "search_form": PatronSearchForm()}
+    """The desk's next free times across the staff member's libraries, guides and days."""
+    form = DeskTimesForm(request.GET, libraries=visible_libraries(request.user))
+    context = {"form": form, "search_form": PatronSearchForm(), **_desk_times(form)}
     return render(request, "staff/desk_day.html", context)
+
+
+def _desk_times(form: DeskTimesForm) -> dict:
+    """The free times the desk's search asks for, and what their list needs to show them."""
+    if not form.is_valid():
+        return {"times": None}
+    now = timezone.now()
+    search = form.search(now=now)
+    times = availability.desk_free_times(**search, now=now)
+    return {
+        "times": times,
+        # Each time names its library when the list may hold several.
+        "show_library": form.cleaned_data["library"] is None and search["libraries"].count() > 1,
+        "later_query": form.later_query(times.next_day) if times.next_day else "",
+    }
 
 
 @staff_member_required
@@ -119,10 +128,18 @@ def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
     )
     # The patron's page in the patron's language, whatever language the desk works in.
     with translation.override(booking.language):
-        private_path = reverse("bookings:booking_detail", args=[booking.token])
-    private_url = request.build_absolute_uri(private_path)
-    qr_code = qr_code_svg(private_url, label=_("QR code of the patron's own booking page"))
-    context = {"booking": booking, "private_url": private_url, "qr_code": qr_code}
+        private_url = request.build_absolute_uri(
+            reverse("bookings:booking_detail", args=[booking.token])
+        )
+        qr_code = qr_code_svg(private_url, label=_("QR code of the patron's own booking page"))
+    context = {
+        "booking": booking,
+        "private_url": private_url,
+        "qr_code": qr_code,
+        # Where the confirmation went and when the reminder comes, in the patron's words.
+        "sent": notifications.patron_messages(booking),
+        "today": timezone.localdate(),
+    }
     return render(request, "staff/desk_slip.html", context)
 
 
@@ -137,15 +154,21 @@ def _staff_booking(request: HttpRequest, booking_id: int) -> Booking:
 @staff_member_required
 @permission_required("bookings.change_booking", raise_exception=True)
 def desk_move(request: HttpRequest, booking_id: int) -> HttpResponse:
-    """Staff choose a new time for a booking (any day, inside the online deadline too)."""
+    """Staff choose a new time for a booking (any day, guide or library they see, inside the
+    online deadline too); the times offered fit the whole visit."""
     booking = _staff_booking(request, booking_id)
-    initial = {"library": booking.library_id, "day": timezone.localdate(booking.starts_at)}
-    form = DeskDayForm(request.GET or initial, libraries=visible_libraries(request.user))
-    slots = []
-    if form.is_valid():
-        data = form.cleaned_data
-        slots = availability.desk_slots(data["library"], data["day"], now=timezone.now())
-    context = {"booking": booking, "form": form, "slots": slots}
+    initial = {"library": booking.library_id, "minutes": booking.minutes}
+    form = DeskTimesForm(
+        request.GET or initial,
+        libraries=visible_libraries(request.user),
+        visit_minutes=booking.minutes,
+    )
+    context = {
+        "booking": booking,
+        "form": form,
+        "back": desk_find_url(booking),
+        **_desk_times(form),
+    }
     return render(request, "staff/desk_move.html", context)
 
 

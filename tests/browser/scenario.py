@@ -175,7 +175,7 @@ class StaffSite:
             "guide_week_clock_change": week_of + iso_week(self.clock_change),
             "desk_today": f"{p}/staff/book/",
             "desk_day": desk_day,
-            "desk_day_errors": f"{p}/staff/book/?library={self.library_pk}&day=",
+            "desk_day_errors": f"{p}/staff/book/?library={self.library_pk}&day=31.2.{day.year}",
             "desk_book": f"{p}/staff/book/{self.free_slot.pk}/",
             "desk_slip": f"{p}/staff/bookings/{self.booking.pk}/slip/",
             "desk_move": f"{p}/staff/bookings/{self.booking.pk}/move/",
