@@ -25,6 +25,7 @@ from bookings.forms import (
 )
 from bookings.models import Booking, DeviceType, Guide, PartOfDay, Weekday
 from bookings.staff.patron_search import search_term_clean
+from digiopas.form_rendering import BOOTSTRAP
 
 
 class DeskTimesForm(forms.Form):
@@ -124,7 +125,10 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
     """Staff booking for a patron on the phone or at the desk: name and phone are enough.
 
     A landline will do: the library then calls the patron instead of sending text messages.
+    Laid out as the patron's own form is (digiopas/form_rendering.py), as easy to read.
     """
+
+    default_renderer = BOOTSTRAP
 
     phone_must_receive_texts = False
     no_contact_message = _("Please give the patron's phone number or e-mail address.")
@@ -208,8 +212,6 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
             "A phone number is enough; e-mail is optional. For a landline number the library "
             "calls the patron instead of sending text messages."
         )
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", _("Book and print the slip")))
 
 
 class DeskCancelForm(forms.Form):

@@ -30,7 +30,9 @@ from bookings.staff.patron_search import patron_bookings
 @permission_required("bookings.add_booking", raise_exception=True)
 def desk_day(request: HttpRequest) -> HttpResponse:
     """The desk's next free times across the staff member's libraries, guides and days."""
-    form = DeskTimesForm(request.GET, libraries=visible_libraries(request.user))
+    form = DeskTimesForm(
+        request.GET or {"day": timezone.localdate()}, libraries=visible_libraries(request.user)
+    )
     context = {"form": form, "search_form": PatronSearchForm(), **_desk_times(form)}
     return render(request, "staff/desk_day.html", context)
 
