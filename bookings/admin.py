@@ -467,7 +467,7 @@ class SlotTimeFilter(admin.SimpleListFilter):
 class SlotForm(forms.ModelForm):
     class Meta:
         model = Slot
-        fields = ["guide", "library", "starts_at", "ends_at"]
+        fields = ["guide", "library", "starts_at", "ends_at", "at_library", "by_phone", "by_video"]
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -602,7 +602,7 @@ class BookingAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         "channel",
         "status",
     ]
-    list_filter = ["library", "guide", "status", "channel", "device", "starts_at"]
+    list_filter = ["library", "guide", "status", "channel", "way", "device", "starts_at"]
     list_select_related = ["guide", "library", "device"]
     search_fields = ["patron_name", "phone", "email"]
     date_hierarchy = "starts_at"
@@ -613,6 +613,7 @@ class BookingAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         "ends_at",
         "library",
         "guide",
+        "way",
         "status",
         "is_cancelled_by_library",
         "cancellation_reason",
@@ -623,7 +624,18 @@ class BookingAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
     fieldsets = [
         (
             _("Time"),
-            {"fields": ["starts_at", "ends_at", "library", "guide", "status", "staff_actions"]},
+            {
+                "fields": [
+                    "starts_at",
+                    "ends_at",
+                    "library",
+                    "guide",
+                    "way",
+                    "video_link",
+                    "status",
+                    "staff_actions",
+                ]
+            },
         ),
         (_("Patron"), {"fields": ["patron_name", "phone", "email", "language"]}),
         (_("Need"), {"fields": ["device", "need", "channel"]}),

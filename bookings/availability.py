@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bookings import rules
 from bookings.clock import local_midnight
-from bookings.models import Booking, Library, PartOfDay, Slot, WeeklySchedule
+from bookings.models import WAY_FIELDS, Booking, Library, PartOfDay, Slot, WeeklySchedule
 from bookings.models.waiting_list import NOON
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 
@@ -63,19 +63,21 @@ def guidance_week(library: Library, *, now: dt.datetime) -> GuidanceWeek:
     return GuidanceWeek(weekdays=sorted(weekdays), parts_of_day=ordered_parts)
 
 
-def bookable_slots(library: Library, *, now: dt.datetime):
-    """The free times patrons may book online at `library`, soonest first (one query)."""
-    return (
+def bookable_slots(library: Library, *, now: dt.datetime, way: str | None = None):
+    """The free times patrons may book online at `library`, soonest first (one query); with
+    `way`, only those offered that way."""
+    slots = (
         Slot.objects.at(library)
         .bookable(now=now, notice=rules.online_notice(library))
         .filter(starts_at__lt=rules.horizon_end(library, now=now))
         .select_related("guide")
         .order_by("starts_at", "guide__display_name")
     )
+    return slots.filter(**{WAY_FIELDS[way]: True}) if way else slots
 
 
-def free_days(library: Library, *, now: dt.datetime) -> list[FreeDay]:
-    slots = bookable_slots(library, now=now)
+def free_days(library: Library, *, now: dt.datetime, way: str | None = None) -> list[FreeDay]:
+    slots = bookable_slots(library, now=now, way=way)
     return [
         FreeDay(day=day, slots=list(group))
         for day, group in groupby(slots, key=lambda s: timezone.localdate(s.starts_at))
@@ -216,17 +218,21 @@ def desk_free_times(
     now: dt.datetime,
     guide_ids: list[int] | None = None,
     minutes: int | None = None,
+    way: str | None = None,
 ) -> DeskTimes:
     """The next free times staff may book from `start_day` on, across `libraries` (a queryset)
-    and, when given, only `guide_ids`' times that fit at least `minutes`: the first week that
-    has any, so that an empty day or week is never a dead end (up to DESK_WEEKS_SEARCHED weeks
-    ahead of the first free time). Whole days, about DESK_TIMES_SHOWN times at most. No online
-    notice or horizon: the desk books any free time not held for the waiting list.
+    and, when given, only `guide_ids`' times that fit at least `minutes` and offer `way`: the
+    first week that has any, so that an empty day or week is never a dead end (up to
+    DESK_WEEKS_SEARCHED weeks ahead of the first free time). Whole days, about
+    DESK_TIMES_SHOWN times at most. No online notice or horizon: the desk books any free time
+    not held for the waiting list.
 
     Usually two queries: the first free time's day, then a week of times from it."""
     query = Slot.objects.filter(library__in=libraries).bookable(now=now)
     if guide_ids is not None:
         query = query.filter(guide_id__in=guide_ids)
+    if way:
+        query = query.filter(**{WAY_FIELDS[way]: True})
     start = max(local_midnight(start_day), now)
     first = query.filter(starts_at__gte=start).order_by("starts_at").values_list("starts_at")
     found = first.first()
@@ -311,6 +317,7 @@ def substitute_times(
             for slot, lengths in offered
             if slot.guide_id != booking.guide_id
             and booking.minutes in lengths
+            and booking.way in slot.ways
             and abs(slot.starts_at - booking.starts_at) < SUBSTITUTE_WINDOW
         ]
         fitting.sort(

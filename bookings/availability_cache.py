@@ -20,6 +20,7 @@ language and kept per language, closure reasons included.
 """
 
 import datetime as dt
+import functools
 import gzip
 import threading
 from collections import OrderedDict
@@ -39,7 +40,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.safestring import mark_safe
 
 from bookings import cache_versions, rules
-from bookings.models import Closure, Library, Slot
+from bookings.models import WAY_FIELDS, Closure, Library, Slot, Way
 
 FRAGMENT_SECONDS = 10 * 60
 
@@ -104,6 +105,8 @@ class FreeTimes:
     valid_until: dt.datetime | None
     # The languages the guides of these times guide in (before any choice of one), site order.
     languages: tuple[str, ...] = ()
+    # The ways of guidance these times offer (before any choice of one), in the order of Way.
+    ways: tuple[str, ...] = ()
 
     @property
     def first(self) -> dict | None:
@@ -133,12 +136,17 @@ def days_and_closures(days: list[dict], closures: list[Closure], *, today: dt.da
 
 
 def free_times(
-    library: Library, *, now: dt.datetime, guidance_language: str | None = None
+    library: Library,
+    *,
+    now: dt.datetime,
+    guidance_language: str | None = None,
+    way: str | None = None,
 ) -> FreeTimes:
     """The bookable times at `library` in one lean query (plain values, no model objects).
 
     The same times as `availability.bookable_slots`; the held ones are read too, to know when
-    their hold lapses. With `guidance_language`, only the times of guides who guide in it.
+    their hold lapses. With `guidance_language`, only the times of guides who guide in it;
+    with `way`, only the times offered that way (at the library, by phone, by video).
     """
     notice, horizon_end = rules.online_notice(library), rules.horizon_end(library, now=now)
     rows = (
@@ -146,20 +154,34 @@ def free_times(
         .free()
         .filter(starts_at__gte=now + notice, starts_at__lt=horizon_end, guide__is_active=True)
         .order_by("starts_at", "guide__display_name")
-        .values_list("pk", "starts_at", "guide__display_name", "held_until", "guide__languages")
+        .values_list(
+            "pk",
+            "starts_at",
+            "guide__display_name",
+            "held_until",
+            "guide__languages",
+            *WAY_FIELDS.values(),
+        )
     )
     zone = timezone.get_current_timezone()
     time_format = formats.get_format("TIME_FORMAT")
     # Thousands of times, but few distinct starts: each is formatted once.
     shown: dict[dt.datetime, tuple[dt.date, str, str]] = {}
-    slots, lapses, languages = [], [], set()
-    for pk, starts_at, guide_name, held_until, guide_languages in rows:
+    slots, lapses, languages, ways_offered = [], [], set(), set()
+    way_names: dict[tuple[str, ...], str] = {}  # in the active language, each named once
+    for pk, starts_at, guide_name, held_until, guide_languages, *way_flags in rows:
         if held_until is not None and held_until > now:
             lapses.append(held_until)
             continue
         languages.update(guide_languages or ())
+        ways = _ways(*way_flags)
+        ways_offered.update(ways)
         if guidance_language and guidance_language not in (guide_languages or ()):
             continue
+        if way and way not in ways:
+            continue
+        if ways not in way_names:
+            way_names[ways] = _way_names(ways) if ways != LIBRARY_ONLY else ""
         if starts_at not in shown:
             local = starts_at.astimezone(zone)
             shown[starts_at] = (
@@ -176,6 +198,8 @@ def free_times(
                 "iso": iso,
                 "time": clock,
                 "guide": guide_name,
+                # Said only when not just at the library: most times are, and say nothing.
+                "ways": way_names[ways],
             }
         )
     if slots:
@@ -185,7 +209,24 @@ def free_times(
         for day, group in groupby(slots, key=lambda slot: slot["day"])
     ]
     offered = tuple(code for code, _name in settings.LANGUAGES if code in languages)
-    return FreeTimes(days=days, valid_until=min(lapses) if lapses else None, languages=offered)
+    return FreeTimes(
+        days=days,
+        valid_until=min(lapses) if lapses else None,
+        languages=offered,
+        ways=tuple(w for w in Way.values if w in ways_offered),
+    )
+
+
+LIBRARY_ONLY = (Way.LIBRARY,)
+
+
+@functools.cache
+def _ways(*flags: bool) -> tuple[str, ...]:
+    return tuple(way for way, on in zip(Way.values, flags, strict=True) if on)
+
+
+def _way_names(ways: tuple[str, ...]) -> str:
+    return " · ".join(str(Way(way).label) for way in ways)
 
 
 def _render(
@@ -195,8 +236,9 @@ def _render(
     *,
     now: dt.datetime,
     guidance_language: str | None,
+    way: str | None,
 ) -> bytes:
-    if not times.days and not closures and not guidance_language:
+    if not times.days and not closures and not guidance_language and not way:
         return b""
     # One address per time: the library's booking address with the slot's number in it.
     prefix, suffix = reverse("bookings:book", args=[library.slug, 0]).rsplit("0", 1)
@@ -218,6 +260,10 @@ def _render(
         else [],
         "guidance_language": guidance_language,
         "guidance_language_name": name_in_itself(guidance_language) if guidance_language else "",
+        # A choice of the way of guidance, where these times offer more than one.
+        "ways": [(w, Way(w).label) for w in times.ways] if len(times.ways) > 1 else [],
+        "way": way,
+        "way_name": str(Way(way).label).lower() if way else "",
     }
     return render_to_string("bookings/_free_times_list.html", context).encode()
 
@@ -233,8 +279,18 @@ def guidance_language_asked(request: HttpRequest) -> str | None:
     return code if code in dict(settings.LANGUAGES) else None
 
 
+def way_asked(request: HttpRequest) -> str | None:
+    """The way of guidance a patron chose (`?way=phone`); anything else is no choice."""
+    way = request.GET.get("way", "")
+    return way if way in Way.values else None
+
+
 def _list_key(
-    library: Library, now: dt.datetime, version: int | None, guidance_language: str | None
+    library: Library,
+    now: dt.datetime,
+    version: int | None,
+    guidance_language: str | None,
+    way: str | None,
 ) -> str:
     parts = (
         "free-times-list",
@@ -242,6 +298,7 @@ def _list_key(
         version,
         translation.get_language(),
         guidance_language or "-",
+        way or "-",
         timezone.localdate(now),
         library.min_notice_minutes,
         library.booking_horizon_weeks,
@@ -266,20 +323,21 @@ def _free_times_list(
     now: dt.datetime,
     version: int | None,
     guidance_language: str | None = None,
+    way: str | None = None,
 ) -> _List:
     """The rendered list: cached while unchanged.
 
     `version` is the library's, read once per request by the caller (each read is a query with
     the database cache)."""
-    key = _list_key(library, now, version, guidance_language)
+    key = _list_key(library, now, version, guidance_language, way)
     cached = cache.get(key)
     if isinstance(cached, _List) and (cached.valid_until is None or now < cached.valid_until):
         return cached
-    times = free_times(library, now=now, guidance_language=guidance_language)
+    times = free_times(library, now=now, guidance_language=guidance_language, way=way)
     closures = closures_ahead(library, now=now)
-    html = _render(library, times, closures, now=now, guidance_language=guidance_language)
-    # A choice of language that finds no time still shows the list: it says so, and how back.
-    rendered = _List(html, bool(times.days) or bool(guidance_language), times.valid_until)
+    html = _render(library, times, closures, now=now, guidance_language=guidance_language, way=way)
+    # A choice that finds no time still shows the list: it says so, and how back.
+    rendered = _List(html, bool(times.days or guidance_language or way), times.valid_until)
     cache.set(key, rendered, timeout=FRAGMENT_SECONDS)
     return rendered
 
@@ -373,8 +431,13 @@ def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) ->
     if not _is_the_same_for_everyone(request):
         library = get_object_or_404(Library, slug=slug, is_active=True)
         version = library_version(library.pk)
-        language = guidance_language_asked(request)
-        listed = _free_times_list(library, now=now, version=version, guidance_language=language)
+        listed = _free_times_list(
+            library,
+            now=now,
+            version=version,
+            guidance_language=guidance_language_asked(request),
+            way=way_asked(request),
+        )
         return _render_page(request, library, listed)
     key = _page_key(request, slug, now)
     page = _cached_page(key, now=now)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress
 
-from bookings.models import Booking
+from bookings.models import Booking, Way
 
 PRODID = "-//Digiopas//Digital guidance bookings//EN"
 
@@ -30,7 +30,7 @@ def booking_ics(booking: Booking, *, manage_url: str) -> bytes:
         start=booking.starts_at.astimezone(local_zone),
         end=booking.ends_at.astimezone(local_zone),
         summary=summary % {"library": library.name},
-        location=", ".join(part for part in (library.name, library.address, library.place) if part),
+        location=_location(booking),
         description=_description(booking, manage_url=manage_url),
         url=manage_url,
         status="CANCELLED" if is_cancelled else "CONFIRMED",
@@ -50,8 +50,20 @@ def booking_ics(booking: Booking, *, manage_url: str) -> bytes:
     return calendar.to_ical()
 
 
+def _location(booking: Booking) -> str:
+    """Where the calendar says the visit is: the library, the meeting link, or "By phone"."""
+    if booking.way == Way.VIDEO and booking.meeting_link:
+        return booking.meeting_link
+    if booking.way != Way.LIBRARY:
+        return str(booking.get_way_display())
+    library = booking.library
+    return ", ".join(part for part in (library.name, library.address, library.place) if part)
+
+
 def _description(booking: Booking, *, manage_url: str) -> str:
     lines = [gettext("Guide: %(name)s") % {"name": booking.guide.display_name}]
+    if booking.how_to_join:
+        lines.insert(0, booking.how_to_join)
     if booking.device:
         lines.append(gettext("Device: %(device)s") % {"device": booking.device.name})
     topics = [topic.name for topic in booking.topics.all()]

@@ -7,7 +7,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bookings.models import Topic
+from bookings.models import Topic, Way
 from bookings.phone_numbers import can_receive_texts, phone_e164
 
 # The largest id a database column holds; bigger numbers cannot name any row.
@@ -204,12 +204,37 @@ class PatronContactForm(forms.Form):
         return cleaned
 
 
+WAY_CHOICES_FOR_PATRONS = {
+    Way.LIBRARY: _("At the library"),
+    Way.PHONE: _("By phone: the guide calls you"),
+    Way.VIDEO: _("By video: you get a link to join on your own device"),
+}
+
+
+def way_field(ways: list[str], *, label) -> forms.ChoiceField | None:
+    """A choice of the ways a time offers, or None when it offers one (nothing to choose)."""
+    if len(ways) < 2:
+        return None
+    return forms.ChoiceField(
+        label=label,
+        choices=[(way, WAY_CHOICES_FOR_PATRONS[way]) for way in ways],
+        widget=forms.RadioSelect,
+        initial=ways[0],
+        error_messages={
+            "required": _("Please choose how you want to be guided."),
+            "invalid_choice": _("Please choose one of the ways shown."),
+        },
+    )
+
+
 class BookingDetailsMixin:
     """What both booking forms hand to `services.booking_create` (the caller adds the rest)."""
 
     def booking_details(self, lengths: list[int]) -> dict:
         data = self.cleaned_data
         return {
+            # None when the time offers one way: the service takes it.
+            "way": data.get("way") or None,
             "slot_count": lengths.index(data["minutes"]) + 1,
             "patron_name": data["patron_name"],
             "phone": data["phone"],

@@ -3,9 +3,10 @@
 The paths: the online booking form, a patron's change of time and longer/shorter, the staff
 desk (booking and moving), the waiting list's offers and their acceptance, the admin and the
 management commands. The rules: the online notice, the booking horizon, waiting-list holds, the
-per-patron limit, and a guide in one place at a time. Each rule raises a ValidationError with a
-translated message a patron (or the staff member) can act on; the pages that list times ask the
-same functions, so nothing is offered that a rule would then refuse.
+per-patron limit, a guide in one place at a time, and the way of guidance a time offers. Each
+rule raises a ValidationError with a translated message a patron (or the staff member) can act
+on; the pages that list times ask the same functions, so nothing is offered that a rule would
+then refuse.
 """
 
 import datetime as dt
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bookings.clock import local_midnight
-from bookings.models import Booking, Library, Slot
+from bookings.models import Booking, Library, Slot, Way
 
 # Online patrons may book up to three consecutive 15-minute slots (45 minutes).
 MAX_SLOTS_PER_BOOKING = 3
@@ -176,4 +177,19 @@ def check_guide_free(
                 "library": clash.library.name,
             },
             code="overlap",
+        )
+
+
+def check_way(slots: list[Slot], way: str, *, phone: str) -> None:
+    """Every slot of the visit offers `way`; guidance by phone needs the patron's number."""
+    if any(way not in slot.ways for slot in slots):
+        raise ValidationError(
+            _("This time is not offered %(way)s. Please choose another way or another time.")
+            % {"way": str(Way(way).label).lower()},
+            code="way",
+        )
+    if way == Way.PHONE and not phone:
+        raise ValidationError(
+            _("For guidance by phone, please give the phone number the guide should call."),
+            code="way_phone",
         )

@@ -28,6 +28,7 @@ from bookings.bulk_insert import insert_rows
 from bookings.clock import day_bounds, wall_clock
 from bookings.library_list_cache import libraries_changed
 from bookings.models import (
+    WAY_FIELDS,
     Booking,
     Closure,
     DeviceType,
@@ -165,12 +166,22 @@ def slots_generate(
                 if _overlaps(intervals, starts_at, ends_at):
                     continue
                 bisect.insort(intervals, (starts_at, ends_at))
-                new_slots.append((schedule.guide_id, schedule.library_id, starts_at, ends_at))
+                new_slots.append(
+                    (
+                        schedule.guide_id,
+                        schedule.library_id,
+                        starts_at,
+                        ends_at,
+                        schedule.at_library,
+                        schedule.by_phone,
+                        schedule.by_video,
+                    )
+                )
     # Plain rows, not bulk_create: a national network makes hundreds of thousands at a time.
     # Conflicts ignored: a run racing this one may have made the same slots meanwhile.
-    columns = ["guide_id", "library_id", "starts_at", "ends_at"]
+    columns = ["guide_id", "library_id", "starts_at", "ends_at", *WAY_FIELDS.values()]
     insert_rows(Slot, columns, new_slots, ignore_conflicts=True)
-    free_times_changed(*{library_id for _guide, library_id, _start, _end in new_slots})
+    free_times_changed(*{row[1] for row in new_slots})
     return len(new_slots)
 
 
@@ -226,11 +237,16 @@ def booking_create(
     need: str = "",
     language: str = "fi",
     channel: str = Booking.Channel.ONLINE,
+    way: str | None = None,
+    video_link: str = "",
     waiting_entry: WaitingListEntry | None = None,
     link_secret: str | None = None,
     now: dt.datetime,
 ) -> Booking:
     """Book `slot_count` consecutive slots from `slot` for a patron.
+
+    `way`: how they are guided, one the time offers; None takes the time's first (at the
+    library, where it is offered).
 
     Raises SlotTaken when any of the slots is no longer free, and ValidationError for a time
     that cannot be booked. Either the booking and all its slots are saved, or nothing is.
@@ -259,6 +275,8 @@ def booking_create(
                 "need": need,
                 "language": language,
                 "channel": channel,
+                "way": way,
+                "video_link": video_link,
                 "link_secret": link_secret,
                 "token_hash": token_hash_for(link_secret),
             },
@@ -294,6 +312,8 @@ def _booking_insert(
         rules.check_not_held(slots, now=now, for_entry_id=getattr(waiting_entry, "pk", None))
         if any(s.booking_id for s in slots):
             raise SlotTaken
+        fields["way"] = fields["way"] or slots[0].ways[0]
+        rules.check_way(slots, fields["way"], phone=fields["phone"])
         booking = Booking.objects.create(
             library=library,
             guide=guide,  # with its user, for the guide's notice
@@ -456,8 +476,10 @@ def booking_reschedule(
     slot_count: int,
     now: dt.datetime,
     by_staff: bool = False,
+    way: str | None = None,
 ) -> Booking:
-    """Move the booking to `slot_count` consecutive slots from `first_slot`.
+    """Move the booking to `slot_count` consecutive slots from `first_slot`, guided `way`
+    (None: the way it has, which the new time must offer too).
 
     Also how a booking is made longer or shorter (same first slot, one slot more or less).
     The old slots are freed and the new ones taken in one transaction: if any new slot was
@@ -487,6 +509,8 @@ def booking_reschedule(
         rules.check_not_held(new, now=now)
         if not by_staff:
             rules.check_online_time(first_slot.library, [s.starts_at for s in new], now=now)
+        booking.way = way or booking.way
+        rules.check_way(wanted, booking.way, phone=booking.phone)
         Slot.objects.filter(booking=booking).exclude(pk__in=wanted_ids).update(booking=None)
         taken = (
             Slot.objects.filter(Q(booking__isnull=True) | Q(booking=booking), pk__in=wanted_ids)
@@ -498,7 +522,9 @@ def booking_reschedule(
         free_times_changed(booking.library_id, first_slot.library_id)
         booking.starts_at, booking.ends_at = wanted[0].starts_at, wanted[-1].ends_at
         booking.guide_id, booking.library_id = first_slot.guide_id, first_slot.library_id
-        booking.save(update_fields=["starts_at", "ends_at", "guide", "library", "updated_at"])
+        booking.save(
+            update_fields=["starts_at", "ends_at", "guide", "library", "way", "updated_at"]
+        )
         notifications.notify_booking_event(booking, Notification.Kind.CHANGE, now=now)
     return booking
 

@@ -1,11 +1,22 @@
 from .access_log import AccessLogEntry
 from .booking import Booking, BookingTopic
-from .library import Closure, DeviceType, Guide, Library, Topic, Weekday, WeeklySchedule
+from .library import (
+    WAY_FIELDS,
+    Closure,
+    DeviceType,
+    Guide,
+    Library,
+    Topic,
+    Way,
+    Weekday,
+    WeeklySchedule,
+)
 from .notification import Notification
 from .slot import Slot, SlotQuerySet
 from .waiting_list import PartOfDay, WaitingListEntry
 
 __all__ = [
+    "WAY_FIELDS",
     "AccessLogEntry",
     "Booking",
     "BookingTopic",
@@ -19,6 +30,7 @@ __all__ = [
     "SlotQuerySet",
     "Topic",
     "WaitingListEntry",
+    "Way",
     "Weekday",
     "WeeklySchedule",
 ]

@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from .library import Closure, DeviceType, Guide, Library, Topic
+from bookings.phone_numbers import phone_as_written
+
+from .library import Closure, DeviceType, Guide, Library, Topic, Way
 from .private_link import private_token_for
 
 
@@ -63,6 +65,23 @@ class Booking(models.Model):
     )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="fi"
+    )
+    # Database defaults too: the bench's load data inserts bookings naming only some columns.
+    way = models.CharField(
+        _("way of guidance"),
+        max_length=10,
+        choices=Way.choices,
+        default=Way.LIBRARY,
+        db_default=Way.LIBRARY,
+    )
+    # For guidance by video: this visit's own meeting address, else the guide's.
+    video_link = models.URLField(
+        _("video meeting link"),
+        blank=True,
+        default="",
+        db_default="",
+        max_length=500,
+        help_text=_("Leave empty to use the guide's own meeting link."),
     )
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.ONLINE
@@ -131,6 +150,32 @@ class Booking(models.Model):
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
         return f"{self.patron_name} {local:%d.%m.%Y %H.%M}"
+
+    @property
+    def how_to_join(self) -> str:
+        """For guidance by phone or video, how the patron is met, in the active language
+        ("" at the library, where the address says it). The meeting link is personal: only
+        the patron's own page, messages and calendar file carry it."""
+        if self.way == Way.PHONE:
+            return _(
+                "By phone: at the time, the guide calls you on %(phone)s. Keep that phone "
+                "with you, and the device you need help with."
+            ) % {"phone": phone_as_written(self.phone)}
+        if self.way == Way.VIDEO:
+            if link := self.meeting_link:
+                return _(
+                    "By video: at the time, open %(link)s on your device. It opens in the "
+                    "browser or the meeting app; the guide lets you in."
+                ) % {"link": link}
+            return _("By video: the library sends you the meeting link before the time.")
+        return ""
+
+    @property
+    def meeting_link(self) -> str:
+        """Where a video visit meets: this booking's link, else its guide's ("" if neither)."""
+        if self.way != Way.VIDEO:
+            return ""
+        return self.video_link or self.guide.video_link
 
     @property
     def token(self) -> str:

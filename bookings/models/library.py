@@ -19,6 +19,46 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
+class Way(models.TextChoices):
+    """How a patron is guided: at the library, by phone (the guide calls the patron) or by
+    video (the guide's meeting link). Finland's digital-support guidelines name the three as
+    equal forms of support."""
+
+    LIBRARY = "library", _("At the library")
+    PHONE = "phone", _("By phone")
+    VIDEO = "video", _("By video")
+
+
+class OffersWays(models.Model):
+    """The ways of guidance a weekly schedule or a slot offers: at least one. Three columns
+    rather than a list, so that a way filters in SQL; on slots they have database defaults,
+    as slots are made by plain inserts that name only some columns."""
+
+    at_library = models.BooleanField(_("at the library"), default=True, db_default=True)
+    by_phone = models.BooleanField(_("by phone"), default=False, db_default=False)
+    by_video = models.BooleanField(_("by video"), default=False, db_default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def ways(self) -> list[str]:
+        """The ways offered, in the order of `Way`."""
+        offered = (self.at_library, self.by_phone, self.by_video)
+        return [way for way, on in zip(Way.values, offered, strict=True) if on]
+
+    @staticmethod
+    def offers_a_way(name: str) -> models.CheckConstraint:
+        return models.CheckConstraint(
+            condition=Q(at_library=True) | Q(by_phone=True) | Q(by_video=True),
+            name=name,
+            violation_error_message=_("Please choose at least one way of guidance."),
+        )
+
+
+WAY_FIELDS = {Way.LIBRARY: "at_library", Way.PHONE: "by_phone", Way.VIDEO: "by_video"}
+
+
 class Library(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in addresses"), unique=True)
@@ -105,6 +145,15 @@ class Guide(models.Model):
         _("guidance languages"), default=list, help_text=_("Language codes, e.g. fi, sv, en.")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    video_link = models.URLField(
+        _("video meeting link"),
+        blank=True,
+        max_length=500,
+        help_text=_(
+            "Your own meeting address (Teams, Jitsi…) for guidance by video. Patrons see it only "
+            "on their own booking page, in their messages and in their calendar file."
+        ),
+    )
     notify_by_email = models.BooleanField(
         _("e-mail me about my new, changed and cancelled bookings"), default=True
     )
@@ -123,7 +172,7 @@ class Guide(models.Model):
         return [str(name) for code, name in settings.LANGUAGES if code in self.languages]
 
 
-class WeeklySchedule(models.Model):
+class WeeklySchedule(OffersWays):
     guide = models.ForeignKey(
         Guide, on_delete=models.CASCADE, related_name="schedules", verbose_name=_("guide")
     )
@@ -153,6 +202,7 @@ class WeeklySchedule(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="schedule_valid_range",
             ),
+            OffersWays.offers_a_way("schedule_offers_a_way"),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .library import Guide, Library
+from .library import Guide, Library, OffersWays
 
 
 class SlotQuerySet(models.QuerySet):
@@ -66,7 +66,7 @@ class SlotQuerySet(models.QuerySet):
         return run
 
 
-class Slot(models.Model):
+class Slot(OffersWays):
     # Millions of rows: every index costs on each slot made, so the foreign keys below are
     # indexed only where Meta says (guide and library lead the composite indexes).
     guide = models.ForeignKey(
@@ -119,6 +119,7 @@ class Slot(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="slot_ends_after_start"
             ),
+            OffersWays.offers_a_way("slot_offers_a_way"),
         ]
         indexes = [
             # The free-times page: one library, a range of starts, only the free ones.

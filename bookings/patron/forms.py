@@ -19,6 +19,7 @@ from bookings.forms import (
     ChoiceOfRow,
     PatronContactForm,
     TopicChoice,
+    way_field,
 )
 from bookings.models import DeviceType, PartOfDay, Weekday
 from bookings.rules import MAX_SLOTS_PER_BOOKING
@@ -123,8 +124,11 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
     )
     submission = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
+    def __init__(self, *args, lengths: list[int], ways: list[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if field := way_field(list(ways), label=_("How would you like to be guided?")):
+            self.fields["way"] = field
+            self.order_fields(["way", *self.field_order])
         self.fields["minutes"].choices = [
             (minutes, _("%(minutes)d minutes") % {"minutes": minutes}) for minutes in lengths
         ]

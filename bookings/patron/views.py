@@ -80,9 +80,9 @@ def book(request: HttpRequest, slug: str, slot_id: int) -> HttpResponse:
     if request.method == "POST" and CARRIED in request.POST:
         # Another time chosen after this one was taken: the form again, with what the patron
         # wrote already in it (WCAG 3.3.7), and nothing booked until they send it.
-        form = BookingForm(initial=carried_details(request.POST), lengths=lengths)
+        form = BookingForm(initial=carried_details(request.POST), lengths=lengths, ways=slot.ways)
     else:
-        form = BookingForm(request.POST or None, lengths=lengths)
+        form = BookingForm(request.POST or None, lengths=lengths, ways=slot.ways)
     if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         if abuse.over_limit(request, "booking", contacts=(data["phone"], data["email"])):
@@ -311,7 +311,8 @@ def booking_resize(request: HttpRequest, token: str) -> HttpResponse:
 @abuse.limit_private_links
 def booking_change(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
-    days = availability.free_days(booking.library, now=timezone.now())
+    # Only times offered the way the visit is guided (a phone visit moves to a phone time).
+    days = availability.free_days(booking.library, now=timezone.now(), way=booking.way)
     return render(request, "bookings/booking_change.html", {"booking": booking, "days": days})
 
 

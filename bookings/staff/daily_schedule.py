@@ -15,7 +15,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from bookings.clock import day_bounds, wall_clock
-from bookings.models import Booking, Closure, Guide, Library, Slot, WaitingListEntry, WeeklySchedule
+from bookings.models import (
+    Booking,
+    Closure,
+    Guide,
+    Library,
+    Slot,
+    WaitingListEntry,
+    Way,
+    WeeklySchedule,
+)
 
 # The languages the `holidays` package names Finnish public holidays in, by site language.
 HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
@@ -79,11 +88,17 @@ class ScheduleRow:
 def booking_labels(
     booking: Booking, *, minutes: int, slot_count: int, page_language: str
 ) -> list[str]:
-    """The labels a booking's line carries, in the page's language: the patron's language when
+    """The labels a booking's line carries, in the page's language: guidance by phone or
+    video (not at the library), the patron's language when
     it is not the page's (the guide may need a colleague who speaks it), and a longer visit
     (more than one time in a row), with its length, so the next time is not promised too soon.
     """
     labels = []
+    if booking.way == Way.PHONE:
+        # The guide calls: the number is on the line already.
+        labels.append(gettext("By phone: call the patron"))
+    elif booking.way == Way.VIDEO:
+        labels.append(gettext("By video"))
     if booking.language and booking.language.split("-")[0] != page_language.split("-")[0]:
         labels.append(
             gettext("Patron's language: %(language)s")

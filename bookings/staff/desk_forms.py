@@ -22,8 +22,9 @@ from bookings.forms import (
     TopicChoice,
     day_within_years,
     visible_text,
+    way_field,
 )
-from bookings.models import Booking, DeviceType, Guide, PartOfDay, Weekday
+from bookings.models import Booking, DeviceType, Guide, PartOfDay, Way, Weekday
 from bookings.staff.patron_search import search_term_clean
 from digiopas.form_rendering import BOOTSTRAP
 
@@ -63,6 +64,12 @@ class DeskTimesForm(forms.Form):
         choices=[("", _("Any language")), *settings.LANGUAGES],
         error_messages={"invalid_choice": _("Please choose a language from the list.")},
     )
+    way = forms.ChoiceField(
+        label=_("Way of guidance"),
+        required=False,
+        choices=[("", _("Any way")), *Way.choices],
+        error_messages={"invalid_choice": _("Please choose a way of guidance from the list.")},
+    )
     minutes = forms.TypedChoiceField(
         label=_("Length at least"),
         required=False,
@@ -95,6 +102,7 @@ class DeskTimesForm(forms.Form):
             "library": data["library"].pk if data["library"] else "",
             "guide": data["guide"].pk if data["guide"] else "",
             "language": data["language"],
+            "way": data["way"],
             "minutes": data["minutes"] or "",
         }
         return urlencode(chosen)
@@ -117,6 +125,7 @@ class DeskTimesForm(forms.Form):
             "libraries": libraries,
             "guide_ids": guide_ids,
             "minutes": data["minutes"],
+            "way": data["way"] or None,
             "start_day": data["day"] or timezone.localdate(now),
         }
 
@@ -134,6 +143,8 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
     no_contact_message = _("Please give the patron's phone number or e-mail address.")
 
     field_order = [
+        "way",
+        "video_link",
         "minutes",
         "patron_name",
         "phone",
@@ -189,8 +200,22 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         error_messages={"required": _("Please tell the patron how their details are kept.")},
     )
 
-    def __init__(self, *args, lengths: list[int], **kwargs) -> None:
+    def __init__(self, *args, lengths: list[int], ways: list[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if field := way_field(list(ways), label=_("Way of guidance")):
+            field.choices = [(way, Way(way).label) for way in ways]
+            self.fields["way"] = field
+        if Way.VIDEO in ways:
+            self.fields["video_link"] = forms.URLField(
+                label=_("Video meeting link for this visit (optional)"),
+                required=False,
+                max_length=500,
+                assume_scheme="https",
+                help_text=_("Left empty, the patron gets the guide's own meeting link."),
+                error_messages={
+                    "invalid": _("Please give the whole address, e.g. https://meet.jit.si/…")
+                },
+            )
         self.fields["minutes"] = forms.TypedChoiceField(
             label=_("Length"),
             coerce=int,

@@ -96,7 +96,7 @@ def desk_book(request: HttpRequest, slot_id: int) -> HttpResponse:
     if not lengths:
         messages.error(request, _("That time was just taken. Please choose another."))
         return redirect(back)
-    form = DeskBookingForm(request.POST or None, lengths=lengths)
+    form = DeskBookingForm(request.POST or None, lengths=lengths, ways=slot.ways)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -104,6 +104,7 @@ def desk_book(request: HttpRequest, slot_id: int) -> HttpResponse:
                 slot=slot,
                 language=data["language"],
                 channel=data["channel"],
+                video_link=data.get("video_link", ""),
                 now=now,
                 **form.booking_details(lengths),
             )
@@ -159,7 +160,7 @@ def desk_move(request: HttpRequest, booking_id: int) -> HttpResponse:
     """Staff choose a new time for a booking (any day, guide or library they see, inside the
     online deadline too); the times offered fit the whole visit."""
     booking = _staff_booking(request, booking_id)
-    initial = {"library": booking.library_id, "minutes": booking.minutes}
+    initial = {"library": booking.library_id, "minutes": booking.minutes, "way": booking.way}
     form = DeskTimesForm(
         request.GET or initial,
         libraries=visible_libraries(request.user),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bookings.clock import local_midnight, local_zone
-from bookings.models import Booking, DeviceType, Guide, Library, Slot, Topic, Weekday
+from bookings.models import Booking, DeviceType, Guide, Library, Slot, Topic, Way, Weekday
 
 # Bookings that kept their time: they count as booked time and in the breakdowns. Cancelled
 # bookings free their slots and are counted only in the status figures.
@@ -155,6 +155,7 @@ class Figures:
     booked_minutes: int
     by_status: list[Row]
     by_channel: list[Row]
+    by_way: list[Row]
     by_device: list[Row]
     by_topic: list[Row]
     by_weekday_hour: WeekdayHours
@@ -233,12 +234,16 @@ def by_guide(slots: QuerySet[Slot], bookings: QuerySet[Booking]) -> list[GuideRo
     return sorted(guides.values(), key=lambda guide: guide.name.casefold())
 
 
-def by_status_and_channel(bookings: QuerySet[Booking]) -> tuple[list[Row], list[Row], int]:
-    """One aggregate: bookings per status (all), per channel and without a device (kept)."""
+def by_status_and_channel(
+    bookings: QuerySet[Booking],
+) -> tuple[list[Row], list[Row], list[Row], int]:
+    """One aggregate: bookings per status (all), per channel, per way of guidance and without
+    a device (kept)."""
     kept = Q(status__in=KEPT_STATUSES)
     counts = bookings.aggregate(
         **{f"status_{s.value}": Count("pk", filter=Q(status=s)) for s in Booking.Status},
         **{f"channel_{c.value}": Count("pk", filter=kept & Q(channel=c)) for c in Booking.Channel},
+        **{f"way_{w.value}": Count("pk", filter=kept & Q(way=w)) for w in Way},
         no_device=Count("pk", filter=kept & Q(device__isnull=True)),
     )
     # Attended and no-show first: they are what managers ask about.
@@ -250,7 +255,8 @@ def by_status_and_channel(bookings: QuerySet[Booking]) -> tuple[list[Row], list[
     ]
     by_status = [Row(s.label, counts[f"status_{s.value}"]) for s in statuses]
     by_channel = [Row(c.label, counts[f"channel_{c.value}"]) for c in Booking.Channel]
-    return by_status, by_channel, counts["no_device"]
+    by_way = [Row(w.label, counts[f"way_{w.value}"]) for w in Way]
+    return by_status, by_channel, by_way, counts["no_device"]
 
 
 def by_device(kept: QuerySet[Booking], *, no_device: int) -> list[Row]:
@@ -353,7 +359,7 @@ def figures_for(
     bookings = _bookings(libraries, period, guide)
     kept = bookings.filter(status__in=KEPT_STATUSES)
     guides = by_guide(slots, bookings)
-    by_status, by_channel, no_device = by_status_and_channel(bookings)
+    by_status, by_channel, by_way, no_device = by_status_and_channel(bookings)
     return Figures(
         period=period,
         # Totals add up the per-guide rows the database grouped: no extra query.
@@ -362,6 +368,7 @@ def figures_for(
         booked_minutes=sum(row.booked_minutes for row in guides),
         by_status=by_status,
         by_channel=by_channel,
+        by_way=by_way,
         by_device=by_device(kept, no_device=no_device),
         by_topic=by_topic(kept),
         by_weekday_hour=by_weekday_hour(kept),
@@ -392,6 +399,7 @@ def figures_as_rows(figures: Figures) -> Iterator[list]:
     sections = [
         (_("Bookings by status"), figures.by_status),
         (_("Bookings by channel"), figures.by_channel),
+        (_("Bookings by way of guidance"), figures.by_way),
         (_("Bookings by device"), figures.by_device),
         (_("Bookings by topic"), figures.by_topic),
         (_("Booked how long ahead"), figures.by_lead_time),

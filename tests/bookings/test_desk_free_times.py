@@ -173,8 +173,9 @@ def test_the_later_times_link_keeps_the_filters(desk, now, library, guide, monke
     response = desk.get("/en/staff/book/", {"guide": guide.pk, "minutes": "15"})
 
     later = (now.date() + dt.timedelta(days=2)).isoformat()  # the next day with times
-    assert f"?day={later}&amp;library=&amp;guide={guide.pk}&amp;language=&amp;minutes=15" in (
-        response.content.decode()
+    assert (
+        f"?day={later}&amp;library=&amp;guide={guide.pk}&amp;language=&amp;way=&amp;minutes=15"
+        in (response.content.decode())
     )
 
 

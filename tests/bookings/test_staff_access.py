@@ -108,6 +108,7 @@ def one_off_slot(guide, library, day: dt.datetime) -> dict:
         "starts_at_1": "12:00",
         "ends_at_0": day.strftime("%Y-%m-%d"),
         "ends_at_1": "12:30",
+        "at_library": "on",  # as the form starts out
     }
 
 

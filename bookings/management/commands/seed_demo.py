@@ -105,23 +105,32 @@ LIBRARIES = [
     },
 ]
 CLOSURE_REASON = {"reason_fi": "Joululoma", "reason_sv": "Jullov", "reason_en": "Christmas break"}
-# (username, display name, library slugs, languages, [(library, weekday, start, end)])
+# (username, display name, library slugs, languages, [(library, weekday, start, end, ways)])
+AT_LIBRARY = {}
+ALL_WAYS = {"at_library": True, "by_phone": True, "by_video": True}
 GUIDES = [
     (
         "maria",
         "Maria",
         ["liminka"],
         ["fi", "en"],
-        [("liminka", 1, "10:00", "12:00"), ("liminka", 3, "14:00", "16:00")],
+        [
+            ("liminka", 1, "10:00", "12:00", AT_LIBRARY),
+            ("liminka", 3, "14:00", "16:00", AT_LIBRARY),
+        ],
     ),
     (
         "aki",
         "Aki",
         ["liminka", "lumijoki"],
         ["fi", "sv"],
-        [("liminka", 2, "12:00", "13:00"), ("lumijoki", 4, "10:00", "11:30")],
+        # Aki also guides by phone and by video on Wednesdays, from his own meeting room.
+        [("liminka", 2, "12:00", "13:00", ALL_WAYS), ("lumijoki", 4, "10:00", "11:30", AT_LIBRARY)],
     ),
 ]
+
+# A guide's own meeting address for guidance by video (an example address, not a real room).
+VIDEO_LINKS = {"aki": "https://meet.jit.si/digiopas-demo-aki"}
 
 
 def _add_or_fill(model, lookup: dict, texts: dict, **defaults):
@@ -157,16 +166,25 @@ class Command(BaseCommand):
                 username=username, defaults={"is_staff": True, "first_name": display_name}
             )
             guide, _ = Guide.objects.get_or_create(
-                user=user, defaults={"display_name": display_name, "languages": languages}
+                user=user,
+                defaults={
+                    "display_name": display_name,
+                    "languages": languages,
+                    "video_link": VIDEO_LINKS.get(username, ""),
+                },
             )
             guide.libraries.add(*(libraries[slug] for slug in slugs))
-            for slug, weekday, start, end in schedules:
+            for slug, weekday, start, end, ways in schedules:
                 WeeklySchedule.objects.get_or_create(
                     guide=guide,
                     library=libraries[slug],
                     weekday=weekday,
                     start_time=dt.time.fromisoformat(start),
-                    defaults={"end_time": dt.time.fromisoformat(end), "valid_from": monday},
+                    defaults={
+                        "end_time": dt.time.fromisoformat(end),
+                        "valid_from": monday,
+                        **ways,
+                    },
                 )
         christmas = dt.date(today.year, 12, 21)
         _add_or_fill(
