@@ -9,14 +9,14 @@ from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils import timezone, translation
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
-from bookings import privacy, rules, services, waiting_list
+from bookings import calendar_feed, privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
 from bookings.clock import local_midnight
 from bookings.forms import ChoiceOfRow, ChoiceOfRows, normalise_phone, visible_text
@@ -36,6 +36,20 @@ from bookings.models import (
     WeeklySchedule,
 )
 from bookings.phone_numbers import phone_as_written, phone_search_term
+
+
+def embed_code(library: Library) -> str:
+    """The <iframe> a library pastes on its own site: its next free times, in Finnish.
+
+    Sized by attributes, not a `style`: a site whose own policy forbids inline styles (as ours
+    does) still shows it at full width."""
+    with translation.override("fi"):
+        address = settings.SITE_URL.rstrip("/") + reverse("bookings:embed", args=[library.slug])
+        title = gettext("Next free times at %(library)s") % {"library": library.name}
+    return (
+        f'<iframe src="{escape(address)}" title="{escape(title)}" loading="lazy" '
+        'width="100%" height="480"></iframe>'
+    )
 
 
 def local_time(value) -> str:
@@ -163,7 +177,27 @@ class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
             },
         ),
         (_("Text messages"), {"fields": ["sms_monthly_cap"]}),
+        (_("On the library's own web site"), {"fields": ["embed_snippet"]}),
     ]
+    readonly_fields = ["embed_snippet"]
+
+    @admin.display(description=_("next free times for your web site"))
+    def embed_snippet(self, library: Library) -> str:
+        """A frame to paste on the library's own site (docs/embed-and-feeds.md): read-only
+        text, selected and copied by hand; no script."""
+        if library.pk is None:
+            return _("The code to paste appears here once the library is saved.")
+        return format_html(
+            '<textarea class="vLargeTextField" rows="3" cols="80" readonly aria-label="{}">'
+            '{}</textarea><div class="help">{}</div>',
+            _("Code to paste on the library's web site"),
+            embed_code(library),
+            _(
+                "Copy this to a page of your library's web site: it shows the next free times, "
+                "and each opens the booking form in a new tab. For Swedish or English, add /sv "
+                "or /en before /libraries in the address."
+            ),
+        )
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "staff":
@@ -224,8 +258,9 @@ class GuideForm(forms.ModelForm):
 class GuideAdmin(LibraryScopedAdmin):
     library_lookups = ("libraries",)
     form = GuideForm
-    list_display = ["display_name", "user", "library_names", "is_active"]
+    list_display = ["display_name", "user", "library_names", "is_active", "has_calendar_feed"]
     list_filter = ["is_active", "libraries"]
+    actions = ["revoke_calendar_feeds"]
     search_fields = ["display_name", "user__username", "user__first_name", "user__last_name"]
     filter_horizontal = ["libraries"]
 
@@ -262,6 +297,26 @@ class GuideAdmin(LibraryScopedAdmin):
     @admin.display(description=_("libraries"))
     def library_names(self, guide: Guide) -> str:
         return ", ".join(library.name for library in guide.libraries.all())
+
+    @admin.display(description=_("calendar subscription"), boolean=True)
+    def has_calendar_feed(self, guide: Guide) -> bool:
+        return guide.calendar_feed_created_at is not None
+
+    @admin.action(description=_("Stop the selected guides' calendar subscriptions"))
+    def revoke_calendar_feeds(self, request, queryset) -> None:
+        revoked = 0
+        for guide in queryset.filter(calendar_feed_hash__isnull=False):
+            calendar_feed.calendar_feed_revoke(guide=guide)
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d calendar subscription stopped.",
+                "%(count)d calendar subscriptions stopped.",
+                revoked,
+            )
+            % {"count": revoked},
+        )
 
 
 @admin.register(WeeklySchedule)

@@ -452,3 +452,47 @@ def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) ->
             cache.set(key, page, timeout=FRAGMENT_SECONDS)
             _local.set(key, page)
     return _serve(request, page)
+
+
+# --- The embeddable list of the next free times (/libraries/<library>/embed/) ------------------
+
+EMBED_COUNT_DEFAULT = 5
+EMBED_COUNT_MAX = 20
+
+
+def embed_count_asked(request: HttpRequest) -> int:
+    """How many times the embed shows: `?count=` between 1 and EMBED_COUNT_MAX, else the
+    default (a site's typo must not break its page)."""
+    value = request.GET.get("count", "")
+    if not value.isdigit() or len(value) > 3:
+        return EMBED_COUNT_DEFAULT
+    return min(max(int(value), 1), EMBED_COUNT_MAX)
+
+
+@dataclass(frozen=True)
+class _NextTimes:
+    days: list[dict]  # as FreeTimes.days, only the first `count` times
+    valid_until: dt.datetime | None
+
+
+def next_free_times(library: Library, *, now: dt.datetime, count: int) -> list[dict]:
+    """The first `count` times of the free-times page, grouped by local day as it groups them.
+
+    The same read (`free_times`: every booking rule as on the page) and the same life in the
+    shared cache: kept under the library's version, so a booked time is gone from the next
+    view, and until the list goes stale by itself (`valid_until`)."""
+    version = library_version(library.pk)
+    parts = ("free-times-next", count, _list_key(library, now, version, None, None))
+    key = ":".join(str(part) for part in parts)
+    cached = cache.get(key)
+    if isinstance(cached, _NextTimes) and (cached.valid_until is None or now < cached.valid_until):
+        return cached.days
+    times = free_times(library, now=now)
+    slots = [slot for day in times.days for slot in day["slots"]][:count]
+    days = [
+        {"day": day, "slots": list(group)}
+        for day, group in groupby(slots, key=lambda slot: slot["day"])
+    ]
+    if version is not None:  # else nothing could tell this copy is stale: keep none
+        cache.set(key, _NextTimes(days, times.valid_until), timeout=FRAGMENT_SECONDS)
+    return days

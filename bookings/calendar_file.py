@@ -34,7 +34,7 @@ def booking_ics(booking: Booking, *, manage_url: str) -> bytes:
         description=_description(booking, manage_url=manage_url),
         url=manage_url,
         status="CANCELLED" if is_cancelled else "CONFIRMED",
-        sequence=_sequence(booking, is_cancelled=is_cancelled),
+        sequence=event_sequence(booking, is_cancelled=is_cancelled),
     )
     if library.email:
         # iTIP (RFC 5546) wants an organizer on PUBLISH and CANCEL; the library is the one to ask.
@@ -73,7 +73,7 @@ def _description(booking: Booking, *, manage_url: str) -> str:
     return "\n".join(lines)
 
 
-def _sequence(booking: Booking, *, is_cancelled: bool) -> int:
+def event_sequence(booking: Booking, *, is_cancelled: bool) -> int:
     """A calendar replaces its copy of an event only with one of a higher SEQUENCE.
 
     Every change of a booking (a new time, a longer time, a cancellation) saves it and so moves

@@ -26,6 +26,18 @@ def staff_page(view):
     return view
 
 
+def never_framed(view):
+    """Marks a view outside the staff namespaces whose answer no site may frame or cache (a
+    guide's calendar feed), while it stays open without signing in."""
+    view.is_never_framed = True
+    return view
+
+
+def is_never_framed(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and getattr(match.func, "is_never_framed", False)
+
+
 def is_staff_page(request: HttpRequest) -> bool:
     match = request.resolver_match
     return match is not None and (
@@ -58,10 +70,11 @@ class DatabaseUnavailableMiddleware:
 class PrivatePagesMiddleware:
     """Pages with personal data are never cached; staff pages are never framed.
 
-    Staff and admin pages get `Cache-Control: no-store` and `frame-ancestors 'none'` (with
-    X-Frame-Options: DENY). A patron's private-link pages get no-store too. Public pages may be
-    framed by the sites in FRAME_ANCESTORS (a library embedding the booking pages): for them
-    the CSP frame-ancestors rule decides, not the all-or-nothing X-Frame-Options header.
+    Staff and admin pages, and the views marked `never_framed`, get `Cache-Control: no-store`
+    and `frame-ancestors 'none'` (with X-Frame-Options: DENY). A patron's private-link pages
+    get no-store too. Public pages may be framed by the sites in FRAME_ANCESTORS (a library
+    embedding its next free times, /libraries/<library>/embed/): for them the CSP
+    frame-ancestors rule decides, not the all-or-nothing X-Frame-Options header.
     Must come after XFrameOptionsMiddleware and ContentSecurityPolicyMiddleware in MIDDLEWARE.
     """
 
@@ -70,7 +83,7 @@ class PrivatePagesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if is_staff_page(request):
+        if is_staff_page(request) or is_never_framed(request):
             add_never_cache_headers(response)
             # The same attribute django.views.decorators.csp.csp_override sets on a response.
             response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.NONE]}

@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("principles/", include("principles.urls")),
     path("staff/", include("bookings.staff.urls")),
+    path("", include("bookings.staff.feed_urls")),
     path("", include("pages.urls")),
     path("", include("bookings.patron.urls")),
     prefix_default_language=False,

@@ -157,6 +157,15 @@ class Guide(models.Model):
     notify_by_email = models.BooleanField(
         _("e-mail me about my new, changed and cancelled bookings"), default=True
     )
+    # The SHA-256 of the guide's calendar-feed token (bookings/calendar_feed.py): the address
+    # is shown once, when made, and cannot be read back from the database. NULL, not "", for
+    # none: unique, and many guides have none.
+    calendar_feed_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    calendar_feed_created_at = models.DateTimeField(
+        _("calendar subscription made"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["display_name"]

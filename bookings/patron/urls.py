@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("libraries/", views.choose_library, name="choose_library"),
     path("libraries/<slug:slug>/", views.free_times, name="free_times"),
+    path("libraries/<slug:slug>/embed/", views.embed, name="embed"),
     path("libraries/<slug:slug>/book/<id:slot_id>/", views.book, name="book"),
     path("libraries/<slug:slug>/waiting-list/", waiting_list_views.join, name="waiting_list_join"),
     path("waiting/<str:token>/", waiting_list_views.entry, name="waiting_entry"),

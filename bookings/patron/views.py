@@ -1,6 +1,8 @@
 """The patron's pages: the landing page and library choice, free times, the booking form and its
 answer, and the private booking page (change, longer/shorter, cancel, calendar file, erase)."""
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import prefetch_related_objects
@@ -61,6 +63,23 @@ def choose_library(request: HttpRequest) -> HttpResponse:
 def free_times(request: HttpRequest, slug: str) -> HttpResponse:
     # The library is read only when the page is rendered afresh (see availability_cache).
     return availability_cache.free_times_response(request, slug, now=timezone.now())
+
+
+def embed(request: HttpRequest, slug: str) -> HttpResponse:
+    """The next free times, small enough for a frame on the library's own site. Each time opens
+    the booking form in a new tab: in a frame on another site the browser would not send our
+    SameSite=Lax cookies, and the form's CSRF check would fail (docs/embed-and-feeds.md)."""
+    library = get_object_or_404(Library, slug=slug, is_active=True)
+    count = availability_cache.embed_count_asked(request)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    context = {
+        "library": library,
+        "days": availability_cache.next_free_times(library, now=now, count=count),
+        "today": today,
+        "tomorrow": today + dt.timedelta(days=1),
+    }
+    return render(request, "bookings/embed.html", context)
 
 
 @require_http_methods(["GET", "POST"])

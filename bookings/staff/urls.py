@@ -13,6 +13,7 @@ app_name = "staff"
 
 urlpatterns = [
     path("me/", guide_settings_views.my_settings, name="my_settings"),
+    path("me/calendar/", guide_settings_views.my_calendar_feed, name="my_calendar_feed"),
     path("book/", desk_views.desk_day, name="desk_day"),
     path("book/<id:slot_id>/", desk_views.desk_book, name="desk_book"),
     path("book/find/", desk_views.desk_find, name="desk_find"),

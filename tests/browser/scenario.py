@@ -45,6 +45,7 @@ class PublicSite:
             "home": f"{p}/",
             "choose_library": f"{p}/libraries/",
             "free_times": f"{p}/libraries/{slug}/",
+            "embed": f"{p}/libraries/{slug}/embed/",
             "booking_form": f"{p}/libraries/{slug}/book/{self.free_slot.pk}/",
             "booking_confirmation": f"{p}/booking/{token}/?new=1",
             "booking_cancel": f"{p}/booking/{token}/cancel/",

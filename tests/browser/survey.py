@@ -107,6 +107,7 @@ PAGE_NAMES = [
     "home",
     "choose_library",
     "free_times",
+    "embed",
     "booking_form",
     "booking_form_errors",
     "booking_confirmation",

@@ -140,6 +140,7 @@ def test_no_page_we_serve_needs_inline_script_or_style(client, superuser, librar
     public = [
         reverse("bookings:home"),
         reverse("bookings:free_times", args=[library.slug]),
+        reverse("bookings:embed", args=[library.slug]),
         reverse("bookings:book", args=[library.slug, slot.pk]),
         booking_url(booking),
         reverse("bookings:booking_change", args=[booking.token]),
@@ -157,6 +158,7 @@ def test_no_page_we_serve_needs_inline_script_or_style(client, superuser, librar
         reverse("staff:desk_day"),
         reverse("staff:library_day", args=[library.slug]),
         reverse("staff:statistics_page"),
+        reverse("staff:my_settings"),
     ]
     pages = [(url, client.get(url)) for url in public]
     client.force_login(superuser)
