@@ -139,6 +139,7 @@ def free_times(
 
     The same times as `availability.bookable_slots`; the held ones are read too, to know when
     their hold lapses. With `guidance_language`, only the times of guides who guide in it.
+    The page and the public API (bookings/api/free_times.py) both list these.
     """
     notice, horizon_end = rules.online_notice(library), rules.horizon_end(library, now=now)
     rows = (
@@ -146,14 +147,22 @@ def free_times(
         .free()
         .filter(starts_at__gte=now + notice, starts_at__lt=horizon_end, guide__is_active=True)
         .order_by("starts_at", "guide__display_name")
-        .values_list("pk", "starts_at", "guide__display_name", "held_until", "guide__languages")
+        .values_list(
+            "pk",
+            "starts_at",
+            "guide__display_name",
+            "held_until",
+            "guide__languages",
+            "ends_at",
+            "guide_id",
+        )
     )
     zone = timezone.get_current_timezone()
     time_format = formats.get_format("TIME_FORMAT")
     # Thousands of times, but few distinct starts: each is formatted once.
     shown: dict[dt.datetime, tuple[dt.date, str, str]] = {}
     slots, lapses, languages = [], [], set()
-    for pk, starts_at, guide_name, held_until, guide_languages in rows:
+    for pk, starts_at, guide_name, held_until, guide_languages, ends_at, guide_id in rows:
         if held_until is not None and held_until > now:
             lapses.append(held_until)
             continue
@@ -176,6 +185,10 @@ def free_times(
                 "iso": iso,
                 "time": clock,
                 "guide": guide_name,
+                # For the API's lengths on offer and languages (bookings/api/free_times.py).
+                "ends_at": ends_at,
+                "guide_id": guide_id,
+                "languages": guide_languages or [],
             }
         )
     if slots:

@@ -1,0 +1,132 @@
+"""A library's free times for the public API: the free-times page's own read, with the lengths
+on offer, kept in the shared cache under the library's version like the page.
+
+The times come from `availability_cache.free_times`, the very read of the free-times page: the
+online notice, the horizon, waiting-list holds, closures (their slots are gone) and resting
+guides hold exactly as there. The lengths on offer from each time follow the guide's next free
+times as the booking form offers them (`availability.minutes_along`). A booking, a
+cancellation or any other change bumps the library's version (`cache_versions`), and the next
+answer is made afresh; the list also knows when it goes stale by itself (`valid_until`) and its
+key carries the day, as the page's does.
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from bookings import availability, availability_cache, rules
+from bookings.models import Library
+
+CACHE_SECONDS = availability_cache.FRAGMENT_SECONDS
+# The widest range of days one request may ask for; the horizon limits the times anyway.
+MAX_DAYS = 92
+
+
+@dataclass(frozen=True)
+class LibraryTimes:
+    """One library's free times as the API gives them, in the language they were made in."""
+
+    library_id: int
+    slug: str
+    version: int | None  # the library's version they were read at
+    valid_until: dt.datetime
+    bookable_until: dt.date  # the last day patrons may book online
+    times: list[dict]
+
+
+def _booking_address(slug: str):
+    """The absolute address of a time's booking form, as the free-times page links it, in the
+    active language (one reverse for all the times)."""
+    prefix, suffix = reverse("bookings:book", args=[slug, 0]).rsplit("0", 1)
+    return lambda pk: f"{settings.SITE_URL}{prefix}{pk}{suffix}"
+
+
+def _times(library: Library, *, now: dt.datetime) -> tuple[list[dict], dt.datetime | None]:
+    listed = availability_cache.free_times(library, now=now)
+    slots = [slot for day in listed.days for slot in day["slots"]]
+    runs = defaultdict(list)  # each guide's free times, in time order
+    for slot in slots:
+        runs[slot["guide_id"]].append(slot)
+    minutes = {}
+    for run in runs.values():
+        for i, slot in enumerate(run):
+            along = run[i : i + rules.MAX_SLOTS_PER_BOOKING]
+            minutes[slot["pk"]] = availability.minutes_along(
+                slot["starts_at"], ((s["starts_at"], s["ends_at"]) for s in along)
+            )
+    zone = timezone.get_current_timezone()
+    address = _booking_address(library.slug)
+    order = [code for code, _name in settings.LANGUAGES]
+    times = [
+        {
+            "starts_at": slot["starts_at"].astimezone(zone),
+            "ends_at": slot["ends_at"].astimezone(zone),
+            "minutes": minutes[slot["pk"]],
+            "guide": slot["guide"],
+            "languages": [code for code in order if code in slot["languages"]],
+            "booking_url": address(slot["pk"]),
+        }
+        for slot in slots
+    ]
+    return times, listed.valid_until
+
+
+def _key(slug: str, now: dt.datetime) -> str:
+    parts = ("api-free-times", slug, translation.get_language(), timezone.localdate(now))
+    return ":".join(str(part) for part in parts)
+
+
+def library_free_times(slug: str, *, now: dt.datetime) -> LibraryTimes | None:
+    """The active library `slug`'s free times in the active language, or None if there is no
+    such library. No query while nothing has changed; two when something has (the library and
+    its times), however many times and guides it has."""
+    key = _key(slug, now)
+    cached = cache.get(key)
+    if isinstance(cached, LibraryTimes) and now < cached.valid_until:
+        version = availability_cache.library_version(cached.library_id)
+        # None: the shared cache is unreachable, and with it the news of any change since.
+        if version is not None and version == cached.version:
+            return cached
+    try:
+        library = Library.objects.get(slug=slug, is_active=True)
+    except Library.DoesNotExist:
+        return None
+    version = availability_cache.library_version(library.pk)  # before the read: a change wins
+    times, stale_at = _times(library, now=now)
+    last = now + dt.timedelta(seconds=CACHE_SECONDS)
+    listed = LibraryTimes(
+        library_id=library.pk,
+        slug=library.slug,
+        version=version,
+        valid_until=last if stale_at is None else min(stale_at, last),
+        bookable_until=timezone.localdate(rules.horizon_end(library, now=now))
+        - dt.timedelta(days=1),
+        times=times,
+    )
+    if version is not None:  # else nothing could tell this copy is stale: keep none
+        cache.set(key, listed, timeout=CACHE_SECONDS)
+    return listed
+
+
+def matching(
+    times: list[dict],
+    *,
+    first_day: dt.date,
+    last_day: dt.date,
+    guidance_language: str | None = None,
+    minutes: int | None = None,
+) -> list[dict]:
+    """The times on the days from `first_day` to `last_day` (local, both included), with a
+    guide who guides in `guidance_language`, from which a visit of `minutes` may be booked."""
+    return [
+        time
+        for time in times
+        if first_day <= time["starts_at"].date() <= last_day
+        and (guidance_language is None or guidance_language in time["languages"])
+        and (minutes is None or minutes in time["minutes"])
+    ]

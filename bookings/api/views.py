@@ -1,0 +1,185 @@
+"""The public read-only JSON API, version 1 (django-ninja): /api/v1/.
+
+Versioned in the address: fields may be added within v1, nothing is removed or changed in
+meaning; a change that would break a site comes as /api/v2/ beside it. The answer's language
+is `?lang=` if given, else the request's (the Accept-Language header), else Finnish. CORS
+(any origin may GET, no credentials) is settings.CORS_*; each client address may ask
+RATE_LIMITS["api"] times an hour. See docs/api.md.
+"""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
+
+from bookings import abuse
+from bookings.api import free_times, libraries
+from bookings.api.schemas import Error, LibraryFreeTimes, PublicLibrary
+
+Lang = Literal["fi", "sv", "en"]
+LANG_HELP = "The answer's language; without it, the Accept-Language header's, else Finnish."
+
+
+class _Utf8Renderer(JSONRenderer):
+    """JSON as UTF-8 text: "Ryhmätila", not "Ryhm\\u00e4tila" (shorter, and readable)."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=_Utf8Renderer(),
+    title="Digiopas",
+    version="1",
+    description=(
+        "Libraries' one-to-one digital guidance: the libraries and their next free times, "
+        "each with the address of its booking form. Read-only and public: no personal data."
+    ),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def bad_parameters(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
+    """A parameter that is not what the schema says: 400, naming the parameters."""
+    names = sorted({str(item["loc"][-1]) for item in error.errors if item.get("loc")})
+    detail = _("Please check these parameters: %(names)s.") % {"names": ", ".join(names)}
+    return api.create_response(request, {"detail": detail}, status=400)
+
+
+class _Answer:
+    """The answer's language for the view's body, and its headers: Content-Language, and
+    Retry-After when the client asked too often."""
+
+    def __init__(self, request: HttpRequest, response: HttpResponse, lang: str | None) -> None:
+        self.language = lang or translation.get_language()
+        self.override = translation.override(self.language)
+        self.response = response
+        self.limited = abuse.over_limit(request, "api")
+
+    def __enter__(self) -> "_Answer":
+        self.override.__enter__()
+        self.response["Content-Language"] = self.language
+        if self.limited:
+            self.response["Retry-After"] = "60"
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.override.__exit__(*exc)
+
+    @staticmethod
+    def too_many() -> tuple[int, dict]:
+        return 429, {
+            "detail": _("Too many requests from this address. Please wait a minute and try again.")
+        }
+
+
+@api.get(
+    "/libraries",
+    response={200: list[PublicLibrary], 400: Error, 429: Error},
+    summary="Libraries",
+    description="The libraries that take bookings, by name.",
+    tags=["libraries"],
+)
+def library_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    lang: Annotated[Lang | None, Query(description=LANG_HELP)] = None,
+):
+    with _Answer(request, response, lang) as answer:
+        if answer.limited:
+            return answer.too_many()
+        return 200, libraries.public_libraries(now=timezone.now())
+
+
+@api.get(
+    "/libraries/{slug}",
+    response={200: PublicLibrary, 400: Error, 404: Error, 429: Error},
+    summary="A library",
+    tags=["libraries"],
+)
+def library_detail(
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: str,
+    lang: Annotated[Lang | None, Query(description=LANG_HELP)] = None,
+):
+    with _Answer(request, response, lang) as answer:
+        if answer.limited:
+            return answer.too_many()
+        found = libraries.public_libraries(now=timezone.now(), slug=slug)
+        if not found:
+            return 404, {"detail": _("There is no such library. See /api/v1/libraries.")}
+        return 200, found[0]
+
+
+@api.get(
+    "/libraries/{slug}/free-times",
+    response={200: LibraryFreeTimes, 400: Error, 404: Error, 429: Error},
+    summary="A library's free times",
+    description=(
+        "The times patrons may book online now, soonest first, as the library's free-times "
+        f"page lists them. At most {free_times.MAX_DAYS} days per request (from today by "
+        "default); none beyond `bookable_until`."
+    ),
+    tags=["free times"],
+)
+def library_free_times(
+    request: HttpRequest,
+    response: HttpResponse,
+    slug: str,
+    first_day: Annotated[
+        dt.date | None, Query(alias="from", description="First day (YYYY-MM-DD); today by default.")
+    ] = None,
+    last_day: Annotated[
+        dt.date | None,
+        Query(
+            alias="to",
+            description=f"Last day, included; {free_times.MAX_DAYS} days in all by default.",
+        ),
+    ] = None,
+    guidance_language: Annotated[
+        Lang | None, Query(description="Only times whose guide guides in this language.")
+    ] = None,
+    minutes: Annotated[
+        int | None,
+        Query(ge=1, le=24 * 60, description="Only times from which a visit this long is on offer."),
+    ] = None,
+    lang: Annotated[Lang | None, Query(description=LANG_HELP)] = None,
+):
+    now = timezone.now()
+    with _Answer(request, response, lang) as answer:
+        if answer.limited:
+            return answer.too_many()
+        first_day = first_day or timezone.localdate(now)
+        span = dt.timedelta(days=free_times.MAX_DAYS - 1)
+        if last_day is None:
+            last_day = first_day + span if first_day <= dt.date.max - span else dt.date.max
+        if last_day < first_day:
+            return 400, {"detail": _("The last day (to) must not be before the first (from).")}
+        if (last_day - first_day).days >= free_times.MAX_DAYS:
+            return 400, {
+                "detail": _("Please ask for at most %(days)d days at a time.")
+                % {"days": free_times.MAX_DAYS}
+            }
+        listed = free_times.library_free_times(slug, now=now)
+        if listed is None:
+            return 404, {"detail": _("There is no such library. See /api/v1/libraries.")}
+        times = free_times.matching(
+            listed.times,
+            first_day=first_day,
+            last_day=last_day,
+            guidance_language=guidance_language,
+            minutes=minutes,
+        )
+        return 200, {
+            "library": listed.slug,
+            "bookable_until": listed.bookable_until,
+            "times": times,
+        }
