@@ -83,9 +83,7 @@ def free_days(library: Library, *, now: dt.datetime) -> list[FreeDay]:
     ]
 
 
-def minutes_along(
-    start: dt.datetime, run: Iterable[tuple[dt.datetime, dt.datetime]]
-) -> list[int]:
+def minutes_along(start: dt.datetime, run: Iterable[tuple[dt.datetime, dt.datetime]]) -> list[int]:
     """Minutes on offer from `start` along `run`, the (start, end) of the guide's times that may
     be taken, from the one at `start` on, in time order (as many as the caller lets a visit
     run: MAX_SLOTS_PER_BOOKING online): while they follow without a gap."""

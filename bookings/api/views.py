@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
@@ -58,7 +58,9 @@ class _Answer:
     Retry-After when the client asked too often."""
 
     def __init__(self, request: HttpRequest, response: HttpResponse, lang: str | None) -> None:
-        self.language = lang or translation.get_language()
+        # Not the active language: for an address without a language prefix, that is always
+        # Finnish (i18n_patterns without a prefix for the default); the header decides here.
+        self.language = lang or translation.get_language_from_request(request)
         self.override = translation.override(self.language)
         self.response = response
         self.limited = abuse.over_limit(request, "api")
@@ -74,10 +76,9 @@ class _Answer:
         self.override.__exit__(*exc)
 
     @staticmethod
-    def too_many() -> tuple[int, dict]:
-        return 429, {
-            "detail": _("Too many requests from this address. Please wait a minute and try again.")
-        }
+    def too_many() -> Status:
+        too_often = _("Too many requests from this address. Please wait a minute and try again.")
+        return Status(429, {"detail": too_often})
 
 
 @api.get(
@@ -95,7 +96,7 @@ def library_list(
     with _Answer(request, response, lang) as answer:
         if answer.limited:
             return answer.too_many()
-        return 200, libraries.public_libraries(now=timezone.now())
+        return Status(200, libraries.public_libraries(now=timezone.now()))
 
 
 @api.get(
@@ -115,8 +116,8 @@ def library_detail(
             return answer.too_many()
         found = libraries.public_libraries(now=timezone.now(), slug=slug)
         if not found:
-            return 404, {"detail": _("There is no such library. See /api/v1/libraries.")}
-        return 200, found[0]
+            return Status(404, {"detail": _("There is no such library. See /api/v1/libraries.")})
+        return Status(200, found[0])
 
 
 @api.get(
@@ -162,15 +163,20 @@ def library_free_times(
         if last_day is None:
             last_day = first_day + span if first_day <= dt.date.max - span else dt.date.max
         if last_day < first_day:
-            return 400, {"detail": _("The last day (to) must not be before the first (from).")}
+            return Status(
+                400, {"detail": _("The last day (to) must not be before the first (from).")}
+            )
         if (last_day - first_day).days >= free_times.MAX_DAYS:
-            return 400, {
-                "detail": _("Please ask for at most %(days)d days at a time.")
-                % {"days": free_times.MAX_DAYS}
-            }
+            return Status(
+                400,
+                {
+                    "detail": _("Please ask for at most %(days)d days at a time.")
+                    % {"days": free_times.MAX_DAYS}
+                },
+            )
         listed = free_times.library_free_times(slug, now=now)
         if listed is None:
-            return 404, {"detail": _("There is no such library. See /api/v1/libraries.")}
+            return Status(404, {"detail": _("There is no such library. See /api/v1/libraries.")})
         times = free_times.matching(
             listed.times,
             first_day=first_day,
@@ -178,8 +184,11 @@ def library_free_times(
             guidance_language=guidance_language,
             minutes=minutes,
         )
-        return 200, {
-            "library": listed.slug,
-            "bookable_until": listed.bookable_until,
-            "times": times,
-        }
+        return Status(
+            200,
+            {
+                "library": listed.slug,
+                "bookable_until": listed.bookable_until,
+                "times": times,
+            },
+        )
