@@ -11,6 +11,7 @@ key carries the day, as the page's does.
 """
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ from bookings import availability, availability_cache, rules
 from bookings.models import Library
 
 CACHE_SECONDS = availability_cache.FRAGMENT_SECONDS
+# A library's slug, as Django's SlugField takes it.
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 # The widest range of days one request may ask for; the horizon limits the times anyway.
 MAX_DAYS = 92
 
@@ -85,6 +88,8 @@ def library_free_times(slug: str, *, now: dt.datetime) -> LibraryTimes | None:
     """The active library `slug`'s free times in the active language, or None if there is no
     such library. No query while nothing has changed; two when something has (the library and
     its times), however many times and guides it has."""
+    if not SLUG.fullmatch(slug):  # no library has it; nor may a cache key
+        return None
     key = _key(slug, now)
     cached = cache.get(key)
     if isinstance(cached, LibraryTimes) and now < cached.valid_until:

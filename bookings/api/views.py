@@ -10,7 +10,7 @@ RATE_LIMITS["api"] times an hour. See docs/api.md.
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
@@ -192,3 +192,11 @@ def library_free_times(
                 "times": times,
             },
         )
+
+
+def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
+    """Any other address under /api/: a JSON 404 that says where the docs are."""
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        detail = _("There is no such address in the API. See /api/v1/docs.")
+    return JsonResponse({"detail": detail}, status=404, json_dumps_params={"ensure_ascii": False})

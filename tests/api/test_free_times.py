@@ -229,15 +229,20 @@ def test_a_time_inside_the_online_notice_drops_out_by_itself(client, library, gu
         assert free_times(client, library)["times"] == []
 
 
-def test_an_inactive_or_unknown_library_is_a_json_404(client, library):
+def test_an_inactive_or_unknown_library_or_address_is_a_json_404(client, library):
     library.is_active = False
     library.save()
+    libraries = f"{API}/libraries"
 
     for url in (
-        f"/libraries/{library.slug}/free-times",
-        f"/libraries/{library.slug}",
-        "/libraries/x",
+        f"{libraries}/{library.slug}/free-times",
+        f"{libraries}/{library.slug}",
+        f"{libraries}/x",
     ):
-        response = client.get(f"{API}{url}")
-        assert response.status_code == 404
-        assert "no such library" in response.json()["detail"].lower() or response.json()["detail"]
+        response = client.get(url, headers={"Accept-Language": "en"})
+        assert response.status_code == 404, url
+        assert response.json() == {"detail": "There is no such library. See /api/v1/libraries."}
+    for url in (f"{libraries}/", f"{libraries}/%2F/free-times", "/api/v2/libraries", "/api/"):
+        response = client.get(url, headers={"Accept-Language": "sv"})
+        assert response.status_code == 404, url
+        assert response.json()["detail"].startswith("Det finns ingen sådan adress"), url
