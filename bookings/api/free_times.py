@@ -11,9 +11,12 @@ key carries the day, as the page's does.
 """
 
 import datetime as dt
+import json
 import re
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +33,18 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 MAX_DAYS = 92
 
 
+class Time(NamedTuple):
+    """One free time: what the filters look at, and the time as JSON (schemas.FreeTime),
+    written once when the list is made: thousands of them are joined into an answer as they
+    are, with no per-request serialising. Kept in the cache as plain tuples (`tuple(time)`):
+    they unpickle at C speed, named tuples and dataclasses do not."""
+
+    day: dt.date
+    languages: tuple[str, ...]
+    minutes: tuple[int, ...]
+    json: str
+
+
 @dataclass(frozen=True)
 class LibraryTimes:
     """One library's free times as the API gives them, in the language they were made in."""
@@ -39,7 +54,37 @@ class LibraryTimes:
     version: int | None  # the library's version they were read at
     valid_until: dt.datetime
     bookable_until: dt.date  # the last day patrons may book online
-    times: list[dict]
+    times: list[tuple]  # of Time's fields
+
+
+class _LocalCopies:
+    """This process's copies of the lists lately answered with, the least recently used
+    dropped first: the busiest library's is a megabyte, which the shared cache would send and
+    unpickle on every request. Whether a copy is still right is checked against the library's
+    version in the shared cache on every request, as the free-times page does."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.entries: OrderedDict[str, LibraryTimes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> LibraryTimes | None:
+        with self.lock:
+            listed = self.entries.get(key)
+            if listed is not None:
+                self.entries.move_to_end(key)
+            return listed
+
+    def set(self, key: str, listed: LibraryTimes) -> None:
+        with self.lock:
+            self.entries[key] = listed
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.most:
+                self.entries.popitem(last=False)
+
+
+# A library in three languages takes three; a copy is some 250 bytes a time.
+_local = _LocalCopies(most=300)
 
 
 def _booking_address(slug: str):
@@ -49,7 +94,7 @@ def _booking_address(slug: str):
     return lambda pk: f"{settings.SITE_URL}{prefix}{pk}{suffix}"
 
 
-def _times(library: Library, *, now: dt.datetime) -> tuple[list[dict], dt.datetime | None]:
+def _times(library: Library, *, now: dt.datetime) -> tuple[list[tuple], dt.datetime | None]:
     listed = availability_cache.free_times(library, now=now)
     slots = [slot for day in listed.days for slot in day["slots"]]
     runs = defaultdict(list)  # each guide's free times, in time order
@@ -65,17 +110,26 @@ def _times(library: Library, *, now: dt.datetime) -> tuple[list[dict], dt.dateti
     zone = timezone.get_current_timezone()
     address = _booking_address(library.slug)
     order = [code for code, _name in settings.LANGUAGES]
-    times = [
-        {
-            "starts_at": slot["starts_at"].astimezone(zone),
-            "ends_at": slot["ends_at"].astimezone(zone),
+    times = []
+    for slot in slots:
+        starts_at = slot["starts_at"].astimezone(zone)
+        languages = [code for code in order if code in slot["languages"]]
+        time = {
+            "starts_at": starts_at.isoformat(),
+            "ends_at": slot["ends_at"].astimezone(zone).isoformat(),
             "minutes": minutes[slot["pk"]],
             "guide": slot["guide"],
-            "languages": [code for code in order if code in slot["languages"]],
+            "languages": languages,
             "booking_url": address(slot["pk"]),
         }
-        for slot in slots
-    ]
+        times.append(
+            (
+                starts_at.date(),
+                tuple(languages),
+                tuple(time["minutes"]),
+                json.dumps(time, ensure_ascii=False),
+            )
+        )
     return times, listed.valid_until
 
 
@@ -91,7 +145,11 @@ def library_free_times(slug: str, *, now: dt.datetime) -> LibraryTimes | None:
     if not SLUG.fullmatch(slug):  # no library has it; nor may a cache key
         return None
     key = _key(slug, now)
-    cached = cache.get(key)
+    cached = _local.get(key)
+    if cached is None:
+        cached = cache.get(key)
+        if isinstance(cached, LibraryTimes):
+            _local.set(key, cached)
     if isinstance(cached, LibraryTimes) and now < cached.valid_until:
         version = availability_cache.library_version(cached.library_id)
         # None: the shared cache is unreachable, and with it the news of any change since.
@@ -115,23 +173,34 @@ def library_free_times(slug: str, *, now: dt.datetime) -> LibraryTimes | None:
     )
     if version is not None:  # else nothing could tell this copy is stale: keep none
         cache.set(key, listed, timeout=CACHE_SECONDS)
+        _local.set(key, listed)
     return listed
 
 
 def matching(
-    times: list[dict],
+    times: list[tuple],
     *,
     first_day: dt.date,
     last_day: dt.date,
     guidance_language: str | None = None,
     minutes: int | None = None,
-) -> list[dict]:
+) -> list[Time]:
     """The times on the days from `first_day` to `last_day` (local, both included), with a
     guide who guides in `guidance_language`, from which a visit of `minutes` may be booked."""
     return [
         time
-        for time in times
-        if first_day <= time["starts_at"].date() <= last_day
-        and (guidance_language is None or guidance_language in time["languages"])
-        and (minutes is None or minutes in time["minutes"])
+        for time in map(Time._make, times)
+        if first_day <= time.day <= last_day
+        and (guidance_language is None or guidance_language in time.languages)
+        and (minutes is None or minutes in time.minutes)
     ]
+
+
+def answer_json(listed: LibraryTimes, times: list[Time]) -> str:
+    """The answer (schemas.LibraryFreeTimes) as JSON, the times joined as they were written."""
+    head = json.dumps(
+        {"library": listed.slug, "bookable_until": listed.bookable_until.isoformat()},
+        ensure_ascii=False,
+    )
+    joined = ", ".join(time.json for time in times)
+    return f'{head[:-1]}, "times": [{joined}]}}'

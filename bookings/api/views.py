@@ -75,6 +75,12 @@ class _Answer:
     def __exit__(self, *exc) -> None:
         self.override.__exit__(*exc)
 
+    def json(self, body: str) -> HttpResponse:
+        """An answer already written as JSON, with this answer's headers."""
+        answered = HttpResponse(body, content_type="application/json; charset=utf-8")
+        answered["Content-Language"] = self.language
+        return answered
+
     @staticmethod
     def too_many() -> Status:
         too_often = _("Too many requests from this address. Please wait a minute and try again.")
@@ -83,6 +89,7 @@ class _Answer:
 
 @api.get(
     "/libraries",
+    url_name="library_list",
     response={200: list[PublicLibrary], 400: Error, 429: Error},
     summary="Libraries",
     description="The libraries that take bookings, by name.",
@@ -101,6 +108,7 @@ def library_list(
 
 @api.get(
     "/libraries/{slug}",
+    url_name="library_detail",
     response={200: PublicLibrary, 400: Error, 404: Error, 429: Error},
     summary="A library",
     tags=["libraries"],
@@ -122,6 +130,7 @@ def library_detail(
 
 @api.get(
     "/libraries/{slug}/free-times",
+    url_name="library_free_times",
     response={200: LibraryFreeTimes, 400: Error, 404: Error, 429: Error},
     summary="A library's free times",
     description=(
@@ -184,14 +193,9 @@ def library_free_times(
             guidance_language=guidance_language,
             minutes=minutes,
         )
-        return Status(
-            200,
-            {
-                "library": listed.slug,
-                "bookable_until": listed.bookable_until,
-                "times": times,
-            },
-        )
+        # Joined from JSON written when the list was made (free_times.Time), not serialised
+        # afresh: the shape is schemas.LibraryFreeTimes, as the tests check.
+        return answer.json(free_times.answer_json(listed, times))
 
 
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
