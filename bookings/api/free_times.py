@@ -11,12 +11,14 @@ key carries the day, as the page's does.
 """
 
 import datetime as dt
+import gzip
 import json
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass
-from typing import NamedTuple
+from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,16 +35,11 @@ SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
 MAX_DAYS = 92
 
 
-class Time(NamedTuple):
-    """One free time: what the filters look at, and the time as JSON (schemas.FreeTime),
-    written once when the list is made: thousands of them are joined into an answer as they
-    are, with no per-request serialising. Kept in the cache as plain tuples (`tuple(time)`):
-    they unpickle at C speed, named tuples and dataclasses do not."""
-
-    day: dt.date
-    languages: tuple[str, ...]
-    minutes: tuple[int, ...]
-    json: str
+# One free time, as a plain tuple (it unpickles at C speed from the shared cache; named tuples
+# and dataclasses do not): its local day, its guide's languages and the minutes on offer (what
+# the filters look at), and the time itself as JSON (schemas.FreeTime), written once when the
+# list is made, so that thousands are joined into an answer with no serialising per request.
+DAY, LANGUAGES, MINUTES, JSON = range(4)
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,11 @@ class LibraryTimes:
     version: int | None  # the library's version they were read at
     valid_until: dt.datetime
     bookable_until: dt.date  # the last day patrons may book online
-    times: list[tuple]  # of Time's fields
+    times: list[tuple]  # (DAY, LANGUAGES, MINUTES, JSON), in time order
+    # The answer to a request without filters, compressed once for every client that takes
+    # gzip (the busiest library's megabyte is some 40 kB so), and the copy's size in bytes.
+    gzipped: bytes = b""
+    size: int = 0
 
 
 class _LocalCopies:
@@ -63,8 +64,9 @@ class _LocalCopies:
     unpickle on every request. Whether a copy is still right is checked against the library's
     version in the shared cache on every request, as the free-times page does."""
 
-    def __init__(self, most: int) -> None:
-        self.most = most
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
         self.entries: OrderedDict[str, LibraryTimes] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -77,14 +79,22 @@ class _LocalCopies:
 
     def set(self, key: str, listed: LibraryTimes) -> None:
         with self.lock:
+            old = self.entries.pop(key, None)
+            self.size += listed.size - (old.size if old else 0)
             self.entries[key] = listed
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.most:
-                self.entries.popitem(last=False)
+            while self.size > self.max_bytes and self.entries:
+                self.size -= self.entries.popitem(last=False)[1].size
 
 
-# A library in three languages takes three; a copy is some 250 bytes a time.
-_local = _LocalCopies(most=300)
+_local = _LocalCopies(max_bytes=64 * 2**20)
+
+
+def default_days(now: dt.datetime, first_day: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The days asked for when `from` and `to` are not given: from today (or `first_day`),
+    MAX_DAYS in all (never past the last date there is)."""
+    first_day = first_day or timezone.localdate(now)
+    span = dt.timedelta(days=MAX_DAYS - 1)
+    return first_day, first_day + span if first_day <= dt.date.max - span else dt.date.max
 
 
 def _booking_address(slug: str):
@@ -171,6 +181,12 @@ def library_free_times(slug: str, *, now: dt.datetime) -> LibraryTimes | None:
         - dt.timedelta(days=1),
         times=times,
     )
+    first_day, last_day = default_days(now)
+    unfiltered = answer_json(listed, matching(times, first_day=first_day, last_day=last_day))
+    gzipped = gzip.compress(unfiltered.encode(), compresslevel=6, mtime=0)
+    listed = replace(
+        listed, gzipped=gzipped, size=len(gzipped) + sum(len(time[JSON]) for time in times)
+    )
     if version is not None:  # else nothing could tell this copy is stale: keep none
         cache.set(key, listed, timeout=CACHE_SECONDS)
         _local.set(key, listed)
@@ -184,23 +200,27 @@ def matching(
     last_day: dt.date,
     guidance_language: str | None = None,
     minutes: int | None = None,
-) -> list[Time]:
+) -> list[tuple]:
     """The times on the days from `first_day` to `last_day` (local, both included), with a
-    guide who guides in `guidance_language`, from which a visit of `minutes` may be booked."""
-    return [
-        time
-        for time in map(Time._make, times)
-        if first_day <= time.day <= last_day
-        and (guidance_language is None or guidance_language in time.languages)
-        and (minutes is None or minutes in time.minutes)
-    ]
+    guide who guides in `guidance_language`, from which a visit of `minutes` may be booked.
+
+    The times are in time order: the days are found by bisection, and only the filters asked
+    for look at each time (thousands of them, on every request)."""
+    start = bisect_left(times, first_day, key=itemgetter(DAY))
+    end = bisect_right(times, last_day, key=itemgetter(DAY))
+    chosen = times[start:end]
+    if guidance_language is not None:
+        chosen = [time for time in chosen if guidance_language in time[LANGUAGES]]
+    if minutes is not None:
+        chosen = [time for time in chosen if minutes in time[MINUTES]]
+    return chosen
 
 
-def answer_json(listed: LibraryTimes, times: list[Time]) -> str:
+def answer_json(listed: LibraryTimes, times: list[tuple]) -> str:
     """The answer (schemas.LibraryFreeTimes) as JSON, the times joined as they were written."""
     head = json.dumps(
         {"library": listed.slug, "bookable_until": listed.bookable_until.isoformat()},
         ensure_ascii=False,
     )
-    joined = ", ".join(time.json for time in times)
+    joined = ", ".join(time[JSON] for time in times)
     return f'{head[:-1]}, "times": [{joined}]}}'

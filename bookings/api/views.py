@@ -11,7 +11,9 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.gzip import re_accepts_gzip  # GZipMiddleware's own test
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import ValidationError as NinjaValidationError
@@ -75,10 +77,16 @@ class _Answer:
     def __exit__(self, *exc) -> None:
         self.override.__exit__(*exc)
 
-    def json(self, body: str) -> HttpResponse:
+    def json(self, body: str | bytes) -> HttpResponse:
         """An answer already written as JSON, with this answer's headers."""
         answered = HttpResponse(body, content_type="application/json; charset=utf-8")
         answered["Content-Language"] = self.language
+        patch_vary_headers(answered, ["Accept-Encoding"])
+        return answered
+
+    def gzipped(self, body: bytes) -> HttpResponse:
+        answered = self.json(body)
+        answered["Content-Encoding"] = "gzip"
         return answered
 
     @staticmethod
@@ -167,10 +175,12 @@ def library_free_times(
     with _Answer(request, response, lang) as answer:
         if answer.limited:
             return answer.too_many()
-        first_day = first_day or timezone.localdate(now)
-        span = dt.timedelta(days=free_times.MAX_DAYS - 1)
+        unfiltered = all(
+            value is None for value in (first_day, last_day, guidance_language, minutes)
+        )
         if last_day is None:
-            last_day = first_day + span if first_day <= dt.date.max - span else dt.date.max
+            first_day, last_day = free_times.default_days(now, first_day)
+        first_day = first_day or timezone.localdate(now)
         if last_day < first_day:
             return Status(
                 400, {"detail": _("The last day (to) must not be before the first (from).")}
@@ -193,8 +203,10 @@ def library_free_times(
             guidance_language=guidance_language,
             minutes=minutes,
         )
-        # Joined from JSON written when the list was made (free_times.Time), not serialised
-        # afresh: the shape is schemas.LibraryFreeTimes, as the tests check.
+        if unfiltered and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+            return answer.gzipped(listed.gzipped)
+        # Joined from JSON written when the list was made, not serialised afresh: the shape
+        # is schemas.LibraryFreeTimes, as the tests check.
         return answer.json(free_times.answer_json(listed, times))
 
 

@@ -3,6 +3,8 @@ on offer, the filters, the language, a constant number of queries, and the cache
 booking retires at once."""
 
 import datetime as dt
+import gzip
+import json
 import re
 
 import pytest
@@ -246,3 +248,29 @@ def test_an_inactive_or_unknown_library_or_address_is_a_json_404(client, library
         response = client.get(url, headers={"Accept-Language": "sv"})
         assert response.status_code == 404, url
         assert response.json()["detail"].startswith("Det finns ingen sådan adress"), url
+
+
+def test_the_answer_without_filters_comes_compressed_and_the_same(client, library, guide):
+    make_slot_run(count=3, guide=guide, library=library, starts_at=days_ahead(2))
+    url = f"{API}/libraries/{library.slug}/free-times"
+
+    plain = client.get(url)
+    gzipped = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    filtered = client.get(f"{url}?minutes=30", headers={"Accept-Encoding": "gzip"})
+
+    assert "Content-Encoding" not in plain
+    assert gzipped["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(gzipped.content)) == plain.json()
+    assert "Accept-Encoding" in gzipped["Vary"] and "Accept-Encoding" in plain["Vary"]
+    assert "Content-Encoding" not in filtered and len(filtered.json()["times"]) == 2
+
+
+def test_with_the_shared_database_cache_a_booking_is_gone_from_the_next_answer(
+    client, default_cache, library, guide
+):
+    run = make_slot_run(count=2, guide=guide, library=library, starts_at=days_ahead(2))
+    assert slot_ids(free_times(client, library)) == [slot.pk for slot in run]
+
+    make_booking(slot=run[0])
+
+    assert slot_ids(free_times(client, library)) == [run[1].pk]
