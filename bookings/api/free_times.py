@@ -31,6 +31,9 @@ from bookings.models import Library
 CACHE_SECONDS = availability_cache.FRAGMENT_SECONDS
 # A library's slug, as Django's SlugField takes it.
 SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+# Part of the cache key: raise it when LibraryTimes changes shape, so that a new release never
+# reads a list an older one left in the shared cache.
+CACHE_FORMAT = 1
 # The widest range of days one request may ask for; the horizon limits the times anyway.
 MAX_DAYS = 92
 
@@ -144,7 +147,12 @@ def _times(library: Library, *, now: dt.datetime) -> tuple[list[tuple], dt.datet
 
 
 def _key(slug: str, now: dt.datetime) -> str:
-    parts = ("api-free-times", slug, translation.get_language(), timezone.localdate(now))
+    parts = (
+        f"api-free-times-{CACHE_FORMAT}",
+        slug,
+        translation.get_language(),
+        timezone.localdate(now),
+    )
     return ":".join(str(part) for part in parts)
 
 

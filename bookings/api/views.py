@@ -47,12 +47,25 @@ api = NinjaAPI(
 )
 
 
+def answer_language(request: HttpRequest, lang: str | None = None) -> str:
+    """`?lang=` if given, else the Accept-Language header's (a language the site has), else
+    Finnish. Not the active language: for an address without a language prefix that is always
+    Finnish (i18n_patterns without a prefix for the default language)."""
+    return lang or translation.get_language_from_request(request)
+
+
 @api.exception_handler(NinjaValidationError)
 def bad_parameters(request: HttpRequest, error: NinjaValidationError) -> HttpResponse:
-    """A parameter that is not what the schema says: 400, naming the parameters."""
+    """A parameter that is not what the schema says: 400, naming the parameters, in the
+    language asked for if `lang` itself is right."""
     names = sorted({str(item["loc"][-1]) for item in error.errors if item.get("loc")})
-    detail = _("Please check these parameters: %(names)s.") % {"names": ", ".join(names)}
-    return api.create_response(request, {"detail": detail}, status=400)
+    lang = request.GET.get("lang")
+    language = answer_language(request, lang if lang in ("fi", "sv", "en") else None)
+    with translation.override(language):
+        detail = _("Please check these parameters: %(names)s.") % {"names": ", ".join(names)}
+    answered = api.create_response(request, {"detail": detail}, status=400)
+    answered["Content-Language"] = language
+    return answered
 
 
 class _Answer:
@@ -60,9 +73,7 @@ class _Answer:
     Retry-After when the client asked too often."""
 
     def __init__(self, request: HttpRequest, response: HttpResponse, lang: str | None) -> None:
-        # Not the active language: for an address without a language prefix, that is always
-        # Finnish (i18n_patterns without a prefix for the default); the header decides here.
-        self.language = lang or translation.get_language_from_request(request)
+        self.language = answer_language(request, lang)
         self.override = translation.override(self.language)
         self.response = response
         self.limited = abuse.over_limit(request, "api")
@@ -212,7 +223,6 @@ def library_free_times(
 
 def not_found(request: HttpRequest, path: str = "") -> JsonResponse:
     """Any other address under /api/: a JSON 404 that says where the docs are."""
-    language = translation.get_language_from_request(request)
-    with translation.override(language):
+    with translation.override(answer_language(request)):
         detail = _("There is no such address in the API. See /api/v1/docs.")
     return JsonResponse({"detail": detail}, status=404, json_dumps_params={"ensure_ascii": False})

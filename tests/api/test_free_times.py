@@ -274,3 +274,17 @@ def test_with_the_shared_database_cache_a_booking_is_gone_from_the_next_answer(
     make_booking(slot=run[0])
 
     assert slot_ids(free_times(client, library)) == [run[1].pk]
+
+
+def test_a_wrong_parameter_is_explained_in_the_asked_language(client, library):
+    url = f"{API}/libraries/{library.slug}/free-times"
+
+    english = client.get(f"{url}?minutes=lots&lang=en")
+    swedish = client.get(f"{url}?from=2026-02-30", headers={"Accept-Language": "sv"})
+    finnish = client.get(f"{url}?lang=de&to=x")
+
+    assert english.status_code == swedish.status_code == finnish.status_code == 400
+    assert english.json() == {"detail": "Please check these parameters: minutes."}
+    assert english["Content-Language"] == "en"
+    assert swedish.json() == {"detail": "Kontrollera de här uppgifterna: from."}
+    assert finnish.json() == {"detail": "Tarkista nämä kohdat: lang, to."}
