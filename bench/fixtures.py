@@ -137,6 +137,16 @@ def prepare(out: str) -> None:
             reverse("bookings:free_times", args=[typical.slug]),
             "",
         ),
+        (
+            f"API free times, busiest ({free_counts[busiest.slug]} times)",
+            reverse("api-v1:library_free_times", args=[busiest.slug]),
+            "",
+        ),
+        (
+            f"API free times, typical ({free_counts[typical.slug]} times)",
+            reverse("api-v1:library_free_times", args=[typical.slug]),
+            "",
+        ),
         ("booking form", reverse("bookings:book", args=[form_slot.library.slug, form_slot.pk]), ""),
         ("own booking page", reverse("bookings:booking_detail", args=[booking.token]), ""),
         (

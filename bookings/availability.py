@@ -1,8 +1,9 @@
 """What a patron may book: free times grouped by day, lengths on offer, nearest alternatives."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, takewhile
 
 from django.db.models import Q, Subquery
 from django.utils import timezone
@@ -84,20 +85,26 @@ def free_days(library: Library, *, now: dt.datetime, way: str | None = None) -> 
     ]
 
 
+def minutes_along(start: dt.datetime, run: Iterable[tuple[dt.datetime, dt.datetime]]) -> list[int]:
+    """Minutes on offer from `start` along `run`, the (start, end) of the guide's times that may
+    be taken, from the one at `start` on, in time order (as many as the caller lets a visit
+    run: MAX_SLOTS_PER_BOOKING online): while they follow without a gap."""
+    lengths, run_end = [], start
+    for starts_at, ends_at in run:
+        if starts_at != run_end:
+            break
+        lengths.append(int((ends_at - start).total_seconds() // 60))
+        run_end = ends_at
+    return lengths
+
+
 def _lengths(slot: Slot, run: list[Slot], *, now: dt.datetime, booking_id=None) -> list[int]:
     """Minutes on offer from `slot` along `run` (the guide's slots from it, in time order):
     while they follow without a gap, free (or `booking_id`'s own) and not held for others."""
-    lengths, run_end = [], slot.starts_at
-    for slot_in_run in run:
-        if (
-            slot_in_run.starts_at != run_end
-            or slot_in_run.booking_id not in (None, booking_id)
-            or rules.is_held(slot_in_run, now=now)
-        ):
-            break
-        lengths.append(int((slot_in_run.ends_at - slot.starts_at).total_seconds() // 60))
-        run_end = slot_in_run.ends_at
-    return lengths
+    takeable = takewhile(
+        lambda s: s.booking_id in (None, booking_id) and not rules.is_held(s, now=now), run
+    )
+    return minutes_along(slot.starts_at, ((s.starts_at, s.ends_at) for s in takeable))
 
 
 def slot_lengths(slot: Slot, *, now: dt.datetime, booking_id: int | None = None) -> list[int]:

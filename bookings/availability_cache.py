@@ -146,7 +146,8 @@ def free_times(
 
     The same times as `availability.bookable_slots`; the held ones are read too, to know when
     their hold lapses. With `guidance_language`, only the times of guides who guide in it;
-    with `way`, only the times offered that way (at the library, by phone, by video).
+    with `way`, only the times offered that way (at the library, by phone, by video). The page
+    and the public API (bookings/api/free_times.py) both list these.
     """
     notice, horizon_end = rules.online_notice(library), rules.horizon_end(library, now=now)
     rows = (
@@ -160,6 +161,8 @@ def free_times(
             "guide__display_name",
             "held_until",
             "guide__languages",
+            "ends_at",
+            "guide_id",
             *WAY_FIELDS.values(),
         )
     )
@@ -169,7 +172,9 @@ def free_times(
     shown: dict[dt.datetime, tuple[dt.date, str, str]] = {}
     slots, lapses, languages, ways_offered = [], [], set(), set()
     way_names: dict[tuple[str, ...], str] = {}  # in the active language, each named once
-    for pk, starts_at, guide_name, held_until, guide_languages, *way_flags in rows:
+    for row in rows:
+        pk, starts_at, guide_name, held_until, guide_languages, ends_at, guide_id = row[:7]
+        way_flags = row[7:]
         if held_until is not None and held_until > now:
             lapses.append(held_until)
             continue
@@ -200,6 +205,11 @@ def free_times(
                 "guide": guide_name,
                 # Said only when not just at the library: most times are, and say nothing.
                 "ways": way_names[ways],
+                # For the API's lengths on offer, languages and ways (bookings/api/).
+                "ends_at": ends_at,
+                "guide_id": guide_id,
+                "languages": guide_languages or [],
+                "way_codes": ways,
             }
         )
     if slots:

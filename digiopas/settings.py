@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "django.contrib.flatpages",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The public JSON API (bookings/api/): its Swagger UI's script and styles are served from
+    # ninja's own static files (with the app installed), never from a CDN.
+    "ninja",
+    "corsheaders",
     # django-axes, django-otp's TOTP and django-tasks-db, their admin sections named in Finnish
     # and Swedish (digiopas/apps.py).
     "digiopas.apps.SignInProtectionConfig",
@@ -57,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Production serves the collected static files itself; `runserver` does it for DEBUG.
     *([] if DEBUG else ["whitenoise.middleware.WhiteNoiseMiddleware"]),
+    # CORS for the public API only (CORS_URLS_REGEX): before CommonMiddleware, as it asks.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "digiopas.middleware.SessionIdleTimeoutMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -223,7 +229,16 @@ RATE_LIMITS = {
     "booking": {"ip": "20/h", "contact": "6/h"},
     "waiting_list": {"ip": "10/h", "contact": "3/h"},
     "private_link": {"ip": "120/h"},
+    # The public JSON API (/api/v1/): generous, since a library's site may ask on each visit.
+    "api": {"ip": "1200/h"},
 }
+# Any site may read the public API from a browser (GET, and the preflight), never with
+# cookies or credentials; no other address answers to another origin.
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language"]
 # A person needs a few seconds to fill in the form; a bot posts at once.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
 

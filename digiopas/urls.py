@@ -1,8 +1,10 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
+from bookings.api.views import api as api_v1
+from bookings.api.views import not_found as api_not_found
 from digiopas.health import healthz
 from pages.views import favicon
 
@@ -12,6 +14,9 @@ admin.site.site_title = _("Digiopas")
 urlpatterns = [
     path("favicon.ico", favicon),
     path("healthz", healthz),
+    # The public JSON API, versioned in its address; one address in every language.
+    path("api/v1/", api_v1.urls),
+    re_path(r"^api/", api_not_found),
     # Text messages' short private links: one address in every language, which leads on to
     # the page in the patron's own.
     path("", include("bookings.patron.short_urls")),

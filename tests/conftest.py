@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import translation
 
+from bookings.api import free_times as api_free_times
 from digiopas import settings as project_settings
 from tests import factories
 
@@ -34,6 +35,7 @@ def _empty_cache(settings):
     (tests/bookings/test_free_times_across_processes.py, test_patron_flow.py)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     cache.clear()
+    api_free_times._local.entries.clear()  # the API's copies in this process, likewise
 
 
 @pytest.fixture

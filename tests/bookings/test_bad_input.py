@@ -8,6 +8,7 @@ that a refused request leaves the database as it was.
 import datetime as dt
 import os
 import re
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -62,6 +63,7 @@ def _no_rate_limits(settings):
         "booking": {"ip": "1000000/h", "contact": "1000000/h"},
         "waiting_list": {"ip": "1000000/h", "contact": "1000000/h"},
         "private_link": {"ip": "1000000/h"},
+        "api": {"ip": "1000000/h"},
     }
     cache.clear()
 
@@ -153,6 +155,40 @@ def test_staff_pages_survive_any_query_parameters(admin_client, world, params):
     for url in ("/en/staff/book/", f"/en/staff/day/{library.slug}/", "/en/staff/statistics/"):
         response = admin_client.get(url, params)
         assert response.status_code in (200, 302), (url, params)
+
+
+API_PARAMETERS = ["from", "to", "minutes", "guidance_language", "lang", "x"]
+
+
+@fuzz
+@given(params=st.dictionaries(st.sampled_from(API_PARAMETERS), form_value))
+def test_the_api_answers_any_parameters_with_json(client, world, params):
+    library, _, _ = world
+    before = row_counts()
+
+    for url in (
+        f"/api/v1/libraries/{library.slug}/free-times",
+        f"/api/v1/libraries/{library.slug}",
+        "/api/v1/libraries",
+    ):
+        response = client.get(url, params)
+        assert response.status_code in (200, 400), (url, params)
+        assert response["Content-Type"].startswith("application/json"), (url, params)
+        assert response.json()
+
+    assert row_counts() == before
+
+
+@fuzz
+@given(slug=st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=300))
+def test_the_api_answers_a_library_of_any_name_with_json(client, world, slug):
+    for url in (
+        f"/api/v1/libraries/{quote(slug, safe='')}",
+        f"/api/v1/libraries/{quote(slug, safe='')}/free-times",
+    ):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert response["Content-Type"].startswith("application/json"), url
 
 
 @hypothesis_settings(
