@@ -163,6 +163,7 @@ class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
             },
         ),
         (_("Text messages"), {"fields": ["sms_monthly_cap"]}),
+        (_("Feedback"), {"fields": ["shows_patron_feedback"]}),
     ]
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

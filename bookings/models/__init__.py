@@ -1,5 +1,6 @@
 from .access_log import AccessLogEntry
 from .booking import Booking, BookingTopic
+from .feedback import FeedbackAnswer, FeedbackInvitation
 from .library import Closure, DeviceType, Guide, Library, Topic, Weekday, WeeklySchedule
 from .notification import Notification
 from .slot import Slot, SlotQuerySet
@@ -11,6 +12,8 @@ __all__ = [
     "BookingTopic",
     "Closure",
     "DeviceType",
+    "FeedbackAnswer",
+    "FeedbackInvitation",
     "Guide",
     "Library",
     "Notification",

@@ -19,6 +19,7 @@ from bookings.forms import (
     PatronContactForm,
     TopicChoice,
     day_within_years,
+    no_feedback_field,
     visible_text,
 )
 from bookings.models import Booking, DeviceType, PartOfDay, Weekday
@@ -73,6 +74,7 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         "device",
         "topics",
         "need",
+        "no_feedback",
     ]
 
     device = ChoiceOfRow(
@@ -113,6 +115,9 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
             "required": _("Please choose the language of the patron's messages."),
             "invalid_choice": _("Please choose the language of the patron's messages."),
         },
+    )
+    no_feedback = no_feedback_field(
+        _("The patron does not want a question about how the visit went.")
     )
     consent = forms.BooleanField(
         label=_("I told the patron how the library keeps these details."),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bookings import availability, privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
 from bookings.models import AccessLogEntry, Booking, Slot
+from bookings.models.private_link import feedback_token_for
 from bookings.qr_codes import qr_code_svg
 from bookings.staff.desk_forms import (
     DeskBookingForm,
@@ -120,9 +121,18 @@ def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
     # The patron's page in the patron's language, whatever language the desk works in.
     with translation.override(booking.language):
         private_path = reverse("bookings:booking_detail", args=[booking.token])
+        feedback_path = reverse("bookings:feedback", args=[feedback_token_for(booking.link_secret)])
     private_url = request.build_absolute_uri(private_path)
     qr_code = qr_code_svg(private_url, label=_("QR code of the patron's own booking page"))
-    context = {"booking": booking, "private_url": private_url, "qr_code": qr_code}
+    # The feedback form opens once the visit is marked attended: paper for those who prefer it.
+    feedback_url = request.build_absolute_uri(feedback_path)
+    feedback_qr_code = qr_code_svg(feedback_url, label=_("QR code of the feedback form"))
+    context = {
+        "booking": booking,
+        "private_url": private_url,
+        "qr_code": qr_code,
+        "feedback_qr_code": feedback_qr_code,
+    }
     return render(request, "staff/desk_slip.html", context)
 
 
