@@ -419,3 +419,24 @@ def test_the_text_message_is_one_gsm7_part(language, now, settings, smsoutbox):
     size = measure(text.body)
     assert (size.encoding, size.parts) == (GSM7, 1), (len(text.body), text.body)
     assert "Limingan kirjasto" in text.body
+
+
+# --- Staff -------------------------------------------------------------------------------------
+
+
+def test_coordinators_read_the_answers_of_their_libraries_only(client, library):
+    from django.contrib.auth.models import Group
+
+    from tests.factories import make_staff
+
+    other = make_library(name="Toinen kirjasto")
+    FeedbackAnswer.objects.create(library=library, answered_on=timezone.localdate(), comment="Oma")
+    FeedbackAnswer.objects.create(library=other, answered_on=timezone.localdate(), comment="Muu")
+    coordinator = make_staff(library)
+    coordinator.groups.add(Group.objects.get(name="Coordinator"))
+    client.force_login(coordinator)
+
+    page = client.get("/en/admin/bookings/feedbackanswer/").content.decode()
+
+    assert "Oma" in page and "Muu" not in page
+    assert client.get("/en/admin/bookings/feedbackanswer/add/").status_code == 403
