@@ -132,8 +132,7 @@ def test_it_offers_a_print_button_calendar_in_words_and_a_qr_code_of_its_address
     )
     assert "js/print-button" in html
     assert ">Add to my calendar</a>" in html and ".ics)" not in html
-    # The private page's first; the feedback form's after it (tests/bookings/test_feedback.py).
-    qr_code, _feedback_qr_code = qr_codes_in(html)
+    [qr_code] = qr_codes_in(html)
     assert encodes(
         qr_code, "http://testserver" + reverse("bookings:booking_detail", args=[booking.token])
     )
