@@ -113,6 +113,9 @@ def booking_export(booking: Booking) -> dict:
         "staff_notes": booking.staff_notes,
         "channel": booking.channel,
         "status": booking.status,
+        # Whether they may be asked for feedback; their answer, if any, is anonymous and has
+        # no key to this booking, so it cannot be part of an export.
+        "feedback_allowed": booking.feedback_allowed,
         "booked_at": booking.created_at.isoformat(),
         "messages": [
             {
