@@ -553,6 +553,7 @@ class _Booker:
                 status,
                 False,  # the patrons' own cancellations
                 "",
+                True,  # may be asked for feedback
                 link_secret,
                 token_hash,
                 erased_at,
@@ -613,6 +614,7 @@ BOOKING_COLUMNS = [
     "status",
     "is_cancelled_by_library",
     "cancellation_reason",
+    "feedback_allowed",
     "link_secret",
     "token_hash",
     "personal_data_erased_at",

@@ -26,6 +26,7 @@ from bookings.models import (
     BookingTopic,
     Closure,
     DeviceType,
+    FeedbackAnswer,
     Guide,
     Library,
     Notification,
@@ -178,6 +179,7 @@ class LibraryAdmin(TranslationAdmin, LibraryScopedAdmin):
         ),
         (_("Text messages"), {"fields": ["sms_monthly_cap"]}),
         (_("On the library's own web site"), {"fields": ["embed_snippet"]}),
+        (_("Feedback"), {"fields": ["shows_patron_feedback"]}),
     ]
     readonly_fields = ["embed_snippet"]
 
@@ -950,6 +952,36 @@ class AccessLogEntryAdmin(LibraryScopedAdmin):
     list_select_related = ["user", "library", "booking"]
     search_fields = ["user__username", "detail"]
     date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(FeedbackAnswer)
+class FeedbackAnswerAdmin(LibraryScopedAdmin):
+    """Read-only: patrons' anonymous answers (no key to a visit exists to show). Coordinators
+    may view them; comments are emptied on the retention schedule."""
+
+    list_display = [
+        "answered_on",
+        "library",
+        "helped",
+        "friendliness",
+        "functionality",
+        "usefulness",
+        "expertise",
+        "comment",
+    ]
+    list_filter = ["library"]
+    list_select_related = ["library"]
+    date_hierarchy = "answered_on"
+    ordering = ["-answered_on", "-pk"]
 
     def has_add_permission(self, request) -> bool:
         return False

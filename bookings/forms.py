@@ -227,6 +227,12 @@ def way_field(ways: list[str], *, label) -> forms.ChoiceField | None:
     )
 
 
+def no_feedback_field(label) -> forms.BooleanField:
+    """Saying no to the one question about the visit afterwards: unticked, the patron is asked
+    (a form sent without the box, as before it existed, means the same)."""
+    return forms.BooleanField(label=label, required=False)
+
+
 class BookingDetailsMixin:
     """What both booking forms hand to `services.booking_create` (the caller adds the rest)."""
 
@@ -242,4 +248,5 @@ class BookingDetailsMixin:
             "device": data["device"],
             "topics": data["topics"],
             "need": data["need"],
+            "feedback_allowed": not data.get("no_feedback", False),
         }

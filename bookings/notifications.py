@@ -30,6 +30,7 @@ from bookings import sms
 from bookings.calendar_file import booking_ics
 from bookings.clock import local_midnight
 from bookings.models import Booking, Notification, WaitingListEntry
+from bookings.models.private_link import feedback_token_for
 from bookings.phone_numbers import can_receive_texts
 from bookings.sms.alphabet import gsm7_text, measure
 
@@ -42,6 +43,8 @@ CLAIM_STALE_AFTER = dt.timedelta(minutes=15)
 # A waiting-list link that failed is sent again for this long after joining; later, the patron
 # has either found the page again or hears from us when a time frees up.
 JOIN_LINK_RETRY_FOR = dt.timedelta(days=1)
+# A feedback question that failed is tried again for this long; later it would come too late.
+FEEDBACK_RETRY_FOR = dt.timedelta(days=2)
 Kind = Notification.Kind
 State = Notification.State
 
@@ -50,6 +53,13 @@ def manage_url(booking: Booking) -> str:
     """The patron's private link, in the booking's language."""
     with translation.override(booking.language):
         return settings.SITE_URL + reverse("bookings:booking_detail", args=[booking.token])
+
+
+def feedback_url(booking: Booking) -> str:
+    """The visit's feedback form, in the booking's language (the slip's QR code, the message)."""
+    token = feedback_token_for(booking.link_secret)
+    with translation.override(booking.language):
+        return settings.SITE_URL + reverse("bookings:feedback", args=[token])
 
 
 def short_private_link(subject: Booking | WaitingListEntry) -> str:
@@ -95,6 +105,9 @@ def sms_text(subject: Booking | WaitingListEntry, kind: str, *, now: dt.datetime
                 "free_times_url": free_times_url(subject.library),
             }
             text = render_to_string("sms/library_cancelled.txt", context)
+        elif kind == Kind.FEEDBACK:
+            context = {"booking": subject, "link": feedback_url(subject)}
+            text = render_to_string("sms/feedback.txt", context)
         elif kind == Kind.OFFER:
             hold_ends_at = subject.offer_expires_at
             context = {
@@ -181,7 +194,7 @@ def _patron_channel(
     return Notification.Channel.SMS, State.PENDING, parts
 
 
-def _patron_notification(
+def patron_notification(
     subject: Booking | WaitingListEntry,
     kind: str,
     *,
@@ -224,7 +237,7 @@ def send_after_commit(notification_id: int) -> None:
 
 
 def notify_patron(booking: Booking, kind: str, *, now: dt.datetime) -> Notification:
-    notification = _patron_notification(booking, kind, now=now)
+    notification = patron_notification(booking, kind, now=now)
     notification.save()
     if notification.state == State.PENDING:
         send_after_commit(notification.pk)
@@ -268,6 +281,7 @@ def deliver(notification_id: int) -> str:
         "waiting_entry__library",
         "waiting_entry__offered_slot__guide",
         "booking__cancelled_for_closure",
+        "booking__feedback_invitation",
     ).get(pk=notification_id)
     if _no_longer_needed(notification):
         Notification.objects.filter(pk=notification_id).update(state=State.SKIPPED)
@@ -299,6 +313,15 @@ def _no_longer_needed(notification: Notification) -> bool:
         )
     if notification.kind == Kind.WAITING_JOINED:
         return notification.waiting_entry.status == WaitingListEntry.Status.REMOVED
+    if notification.kind == Kind.FEEDBACK:
+        # Marked back, or answered already from the slip's QR code, or no longer open.
+        invitation = getattr(notification.booking, "feedback_invitation", None)
+        return (
+            notification.booking.status != Booking.Status.ATTENDED
+            or invitation is None
+            or invitation.is_answered
+            or invitation.expires_at <= timezone.now()
+        )
     return False
 
 
@@ -309,6 +332,8 @@ def _send(notification: Notification) -> int | None:
     if notification.waiting_entry_id:
         return _send_offer(notification)
     booking = notification.booking
+    if notification.kind == Kind.FEEDBACK:
+        return _send_feedback(notification)
     if notification.kind == Kind.GUIDE_NOTICE:
         with translation.override(settings.LANGUAGE_CODE):
             _send_email(notification, to=booking.guide.user.email, template="guide_notice")
@@ -337,6 +362,7 @@ SUBJECTS = {
     Kind.GUIDE_NOTICE: lambda: _("Guidance booking"),
     Kind.OFFER: lambda: _("A digital guidance time has become free for you"),
     Kind.WAITING_JOINED: lambda: _("You are on the waiting list for digital guidance"),
+    Kind.FEEDBACK: lambda: _("Did you get the help you needed?"),
 }
 
 
@@ -383,9 +409,24 @@ def _send_email(notification: Notification, *, to: str, template: str) -> None:
     message.send()
 
 
+def _send_feedback(notification: Notification) -> int | None:
+    """The one question after the visit: a short e-mail (no calendar file) or text message."""
+    booking = notification.booking
+    if notification.channel != Notification.Channel.EMAIL:
+        return _send_sms(booking.phone, sms_text(booking, Kind.FEEDBACK, now=timezone.now()))
+    with translation.override(booking.language):
+        context = {"booking": booking, "feedback_url": feedback_url(booking)}
+        EmailMultiAlternatives(
+            subject=SUBJECTS[Kind.FEEDBACK](),
+            body=render_to_string("emails/feedback.txt", context),
+            to=[booking.email],
+        ).send()
+    return None
+
+
 def notify_waiting_entry(entry: WaitingListEntry, *, now: dt.datetime) -> Notification:
     """Tell the patron first in line that a time is held for them."""
-    notification = _patron_notification(entry, Kind.OFFER, now=now)
+    notification = patron_notification(entry, Kind.OFFER, now=now)
     notification.save()
     if notification.state == State.PENDING:
         send_after_commit(notification.pk)
@@ -406,7 +447,7 @@ def notify_waiting_joined(entry: WaitingListEntry, *, now: dt.datetime) -> Notif
     or text message (within the library's cap). None when neither can reach them (a landline,
     or the cap is used up): the patron saw the page, or staff joined them by phone, and no
     call is needed to say what they already know."""
-    notification = _patron_notification(entry, Kind.WAITING_JOINED, now=now)
+    notification = patron_notification(entry, Kind.WAITING_JOINED, now=now)
     if notification.state != State.PENDING:
         return None
     notification.save()
@@ -524,7 +565,7 @@ def reminders_queue(*, now: dt.datetime) -> int:
     are counted once, then counted on, so a busy evening costs the same few queries."""
     sms_counts: dict[int, int] = {}
     rows = [
-        _patron_notification(booking, Kind.REMINDER, now=now, sms_counts=sms_counts)
+        patron_notification(booking, Kind.REMINDER, now=now, sms_counts=sms_counts)
         for booking in reminders_due(now=now)
     ]
     # Conflicts ignored: an overlapping run may have queued the same reminder meanwhile.
@@ -532,13 +573,17 @@ def reminders_queue(*, now: dt.datetime) -> int:
     return len(rows)
 
 
+def feedback_hours(now: dt.datetime) -> bool:
+    """Whether it is a sensible hour to ask a patron about their visit: not at night."""
+    hour = timezone.localtime(now).hour
+    return settings.FEEDBACK_SEND_FROM_HOUR <= hour < settings.FEEDBACK_SEND_UNTIL_HOUR
+
+
 def messages_requeue(*, now: dt.datetime) -> int:
     """Hand the sender again the messages still to send (new, failed with attempts left, or
-    claimed by a sender that died) about times still ahead; return how many."""
-    retry = Notification.objects.filter(
-        Q(state=State.PENDING)
-        | Q(state=State.FAILED, attempts__lt=MAX_ATTEMPTS)
-        | (stale_claim(now=now) & Q(attempts__lt=MAX_ATTEMPTS)),
+    claimed by a sender that died) about times still ahead, and the feedback questions of
+    the last days during the day; return how many."""
+    still_useful = (
         Q(booking__starts_at__gt=now)
         | Q(
             waiting_entry__status=WaitingListEntry.Status.OFFERED,
@@ -549,7 +594,15 @@ def messages_requeue(*, now: dt.datetime) -> int:
             kind=Kind.WAITING_JOINED,
             waiting_entry__status=WaitingListEntry.Status.WAITING,
             created_at__gt=now - JOIN_LINK_RETRY_FOR,
-        ),
+        )
+    )
+    if feedback_hours(now):
+        still_useful |= Q(kind=Kind.FEEDBACK, created_at__gt=now - FEEDBACK_RETRY_FOR)
+    retry = Notification.objects.filter(
+        Q(state=State.PENDING)
+        | Q(state=State.FAILED, attempts__lt=MAX_ATTEMPTS)
+        | (stale_claim(now=now) & Q(attempts__lt=MAX_ATTEMPTS)),
+        still_useful,
     ).values_list("pk", flat=True)
     sent = 0
     for notification_id in retry:

@@ -1,8 +1,8 @@
 """Personal data: erased on schedule or on request, exported on request, and access logged.
 
 What is erased: the patron's name, phone, e-mail, free-text need and the staff notes, also from
-the admin's change history. What stays: when, where, with whom, device, topics, channel and
-status — the anonymous facts the statistics need.
+the admin's change history, and the comments of feedback answers. What stays: when, where, with
+whom, device, topics, channel and status — the anonymous facts the statistics need.
 """
 
 import datetime as dt
@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bookings.feedback import feedback_comments_purge
 from bookings.models import AccessLogEntry, Booking, Notification, WaitingListEntry
 
 ERASED_NAME = "–"
@@ -81,7 +82,13 @@ def personal_data_purge(*, now: dt.datetime) -> dict[str, int]:
     entries = waiting_entries_erase(stale_entries, now=now)
     log_cutoff = now - dt.timedelta(days=settings.ACCESS_LOG_RETENTION_DAYS)
     log_entries, _ = AccessLogEntry.objects.filter(at__lt=log_cutoff).delete()
-    return {"bookings": bookings, "waiting_entries": entries, "access_log_entries": log_entries}
+    comments = feedback_comments_purge(now=now)
+    return {
+        "bookings": bookings,
+        "waiting_entries": entries,
+        "access_log_entries": log_entries,
+        "feedback_comments": comments,
+    }
 
 
 def booking_export(booking: Booking) -> dict:
@@ -106,6 +113,9 @@ def booking_export(booking: Booking) -> dict:
         "staff_notes": booking.staff_notes,
         "channel": booking.channel,
         "status": booking.status,
+        # Whether they may be asked for feedback; their answer, if any, is anonymous and has
+        # no key to this booking, so it cannot be part of an export.
+        "feedback_allowed": booking.feedback_allowed,
         "booked_at": booking.created_at.isoformat(),
         "messages": [
             {

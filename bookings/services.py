@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from bookings import notifications, rules, waiting_list
+from bookings import feedback, notifications, rules, waiting_list
 from bookings.availability_cache import free_times_changed
 from bookings.bulk_insert import insert_rows
 from bookings.clock import day_bounds, wall_clock
@@ -239,6 +239,7 @@ def booking_create(
     channel: str = Booking.Channel.ONLINE,
     way: str | None = None,
     video_link: str = "",
+    feedback_allowed: bool = True,
     waiting_entry: WaitingListEntry | None = None,
     link_secret: str | None = None,
     now: dt.datetime,
@@ -277,6 +278,7 @@ def booking_create(
                 "channel": channel,
                 "way": way,
                 "video_link": video_link,
+                "feedback_allowed": feedback_allowed,
                 "link_secret": link_secret,
                 "token_hash": token_hash_for(link_secret),
             },
@@ -532,10 +534,13 @@ def booking_reschedule(
 ATTENDANCE_STATUSES = (Booking.Status.BOOKED, Booking.Status.ATTENDED, Booking.Status.NO_SHOW)
 
 
-def booking_record_attendance(*, booking: Booking, status: str, staff_notes: str) -> Booking:
+def booking_record_attendance(
+    *, booking: Booking, status: str, staff_notes: str, now: dt.datetime
+) -> Booking:
     """The guide marks a booking attended or no-show (or back to booked) and keeps a short note.
 
     The slots stay with the booking either way: the time was used, or held, for this patron.
+    A visit marked attended opens its feedback form (`feedback.feedback_invite`).
     """
     if status not in ATTENDANCE_STATUSES:
         raise ValidationError(_("Choose attended, did not come, or booked."), code="status")
@@ -546,6 +551,8 @@ def booking_record_attendance(*, booking: Booking, status: str, staff_notes: str
         booking.status = status
         booking.staff_notes = staff_notes
         booking.save(update_fields=["status", "staff_notes", "updated_at"])
+        if status == Booking.Status.ATTENDED:
+            feedback.feedback_invite(booking=booking, now=now)
     return booking
 
 

@@ -185,6 +185,14 @@ TASKS = {
 # Reminders go out the day before a booking, from this local hour on.
 REMINDER_HOUR = env.int("REMINDER_HOUR", default=10)
 
+# After a visit marked attended, the patron is asked once how it went: only between these
+# local hours (a visit marked in the evening is asked about the next morning), with a link
+# open this many days, and a library's averages shown from this many answers up.
+FEEDBACK_SEND_FROM_HOUR = env.int("FEEDBACK_SEND_FROM_HOUR", default=9)
+FEEDBACK_SEND_UNTIL_HOUR = env.int("FEEDBACK_SEND_UNTIL_HOUR", default=20)
+FEEDBACK_LINK_DAYS = env.int("FEEDBACK_LINK_DAYS", default=30)
+FEEDBACK_MIN_ANSWERS = env.int("FEEDBACK_MIN_ANSWERS", default=10)
+
 # A time freed for the first in the waiting list is held for them this long.
 WAITING_LIST_OFFER_HOURS = env.float("WAITING_LIST_OFFER_HOURS", default=2)
 
@@ -231,6 +239,7 @@ RATE_LIMITS = {
     "private_link": {"ip": "120/h"},
     # The public JSON API (/api/v1/): generous, since a library's site may ask on each visit.
     "api": {"ip": "1200/h"},
+    "feedback": {"ip": "20/h"},
 }
 # Any site may read the public API from a browser (GET, and the preflight), never with
 # cookies or credentials; no other address answers to another origin.

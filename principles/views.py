@@ -4,8 +4,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 
+from bookings.feedback import patron_feedback_summaries
 from digiopas.middleware import staff_page
 
 from .content import PageContent, localise, snapshot_of
@@ -15,7 +17,12 @@ PAPER_SIZES = ("a4", "a3")
 
 
 def page(request: HttpRequest) -> HttpResponse:
-    return _published(request, "principles/page.html")
+    # "What our patrons say": the libraries that chose to show it, each with enough answers.
+    # On the principles page because it measures them; the page serves every library, so the
+    # table has a row per library (one query), and a library's own free-times page stays a
+    # page for booking (and stays cached as it is).
+    summaries = patron_feedback_summaries(now=timezone.now())
+    return _published(request, "principles/page.html", patron_feedback=summaries)
 
 
 def poster(request: HttpRequest) -> HttpResponse:
@@ -48,13 +55,13 @@ def version_preview(request: HttpRequest, number: int) -> HttpResponse:
     return _render(request, "principles/page.html", content, version=version)
 
 
-def _published(request: HttpRequest, template: str) -> HttpResponse:
+def _published(request: HttpRequest, template: str, **context) -> HttpResponse:
     """The current published version; the public never sees anything else."""
     version = PublishedVersion.objects.current().first()
     if version is None:
         return render(request, "principles/not_published.html")
     content = localise(version.snapshot, get_language(), published_at=version.published_at)
-    return _render(request, template, content, poster_url=reverse("principles:poster"))
+    return _render(request, template, content, poster_url=reverse("principles:poster"), **context)
 
 
 def _draft(request: HttpRequest, template: str) -> HttpResponse:

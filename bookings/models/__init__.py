@@ -1,5 +1,6 @@
 from .access_log import AccessLogEntry
 from .booking import Booking, BookingTopic
+from .feedback import FeedbackAnswer, FeedbackInvitation
 from .library import (
     WAY_FIELDS,
     Closure,
@@ -22,6 +23,8 @@ __all__ = [
     "BookingTopic",
     "Closure",
     "DeviceType",
+    "FeedbackAnswer",
+    "FeedbackInvitation",
     "Guide",
     "Library",
     "Notification",

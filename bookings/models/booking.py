@@ -112,6 +112,8 @@ class Booking(models.Model):
     cancellation_reason = models.CharField(
         _("reason for the cancellation"), max_length=200, blank=True, editable=False
     )
+    # The patron may say no to the one question about the visit afterwards.
+    feedback_allowed = models.BooleanField(_("may be asked for feedback"), default=True)
     personal_data_erased_at = models.DateTimeField(
         _("personal data erased"), null=True, blank=True, editable=False
     )

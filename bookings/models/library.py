@@ -112,6 +112,14 @@ class Library(models.Model):
             "more. Past this many parts in a month, messages go to the staff call list instead."
         ),
     )
+    shows_patron_feedback = models.BooleanField(
+        _("show what our patrons say on the principles page"),
+        default=False,
+        help_text=_(
+            "The averages of the patrons' feedback for the last 12 months, shown only when "
+            "there are enough answers that no one can be recognised."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

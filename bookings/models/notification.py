@@ -25,6 +25,7 @@ class Notification(models.Model):
         GUIDE_NOTICE = "guide_notice", pgettext_lazy("notification", "Notice to the guide")
         OFFER = "offer", pgettext_lazy("notification", "Time offered from the waiting list")
         WAITING_JOINED = "waiting_joined", pgettext_lazy("notification", "Joined the waiting list")
+        FEEDBACK = "feedback", pgettext_lazy("notification", "Feedback question")
 
     class Channel(models.TextChoices):
         EMAIL = "email", pgettext_lazy("notification channel", "E-mail")
@@ -93,6 +94,12 @@ class Notification(models.Model):
                 fields=["booking", "channel", "about_starts_at"],
                 condition=Q(kind="reminder"),
                 name="notification_one_reminder_per_time",
+            ),
+            # A visit is asked for feedback once, however the sender's runs overlap.
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=Q(kind="feedback"),
+                name="notification_one_feedback_per_booking",
             ),
             models.CheckConstraint(
                 condition=Q(booking__isnull=True) ^ Q(waiting_entry__isnull=True),

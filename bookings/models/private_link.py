@@ -25,3 +25,12 @@ def hash_token(token: str) -> str:
 def token_hash_for(link_secret: str) -> str:
     """The stored hash of the token a secret gives."""
     return hash_token(private_token_for(link_secret))
+
+
+def feedback_token_for(link_secret: str) -> str:
+    """The token of a visit's feedback link: another HMAC of the same secret, so the slip
+    printed at booking can carry it and it leads nowhere near the booking's own page. 132 bits
+    (22 characters) are plenty for a form that can only be answered once, and keep the text
+    message that carries it to one part."""
+    digest = salted_hmac("digiopas.feedback-link", link_secret, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest).decode()[:22]

@@ -19,9 +19,12 @@ from bookings.forms import (
     ChoiceOfRow,
     PatronContactForm,
     TopicChoice,
+    no_feedback_field,
+    visible_text,
     way_field,
 )
 from bookings.models import DeviceType, PartOfDay, Weekday
+from bookings.models.feedback import COMMENT_MAX_LENGTH, RATING_FIELDS
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 from digiopas.form_rendering import BootstrapForm
 
@@ -91,7 +94,16 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
     """What a patron tells us when booking online."""
 
     # The length after the topics: a topic that usually takes longer preselects it.
-    field_order = ["patron_name", "phone", "email", "device", "topics", "minutes", "need"]
+    field_order = [
+        "patron_name",
+        "phone",
+        "email",
+        "device",
+        "topics",
+        "minutes",
+        "need",
+        "no_feedback",
+    ]
     send_button = _("Book this time")
 
     minutes = forms.TypedChoiceField(
@@ -122,6 +134,7 @@ class BookingForm(BookingDetailsMixin, BotTrapMixin, PatronContactForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    no_feedback = no_feedback_field(_("Please do not send me a question about how the visit went."))
     submission = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, lengths: list[int], ways: list[str] = (), **kwargs) -> None:
@@ -206,3 +219,58 @@ class WaitingListForm(BotTrapMixin, PatronContactForm):
 
 class ResizeForm(forms.Form):
     slot_count = forms.IntegerField(min_value=1, max_value=MAX_SLOTS_PER_BOOKING)
+
+
+RATING_CHOICES = [
+    (1, _("1 – not at all")),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, _("5 – very much")),
+]
+CHOOSE_A_RATING = _("Please choose a number from 1 to 5.")
+
+
+def _rating_field(label, *, required: bool = False) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=RATING_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=required,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please tell us, from 1 to 5, whether you got the help you needed."),
+            "invalid_choice": CHOOSE_A_RATING,
+        },
+    )
+
+
+class FeedbackForm(BotTrapMixin):
+    """The one page of feedback after a visit: did it help, the four principles, a comment.
+    Only the first question must be answered."""
+
+    send_button = _("Send the feedback")
+
+    helped = _rating_field(_("Did you get the help you needed?"), required=True)
+    friendliness = _rating_field(_("Were we friendly?"))
+    functionality = _rating_field(_("Did things go smoothly?"))
+    usefulness = _rating_field(_("Was the guidance useful to you?"))
+    expertise = _rating_field(_("Did the guide know the subject?"))
+    comment = forms.CharField(
+        label=_("Anything else you want to tell us? (optional)"),
+        help_text=_("Please do not write your name or contact details here."),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": _("Please keep the comment to %(limit_value)d characters or fewer.")
+        },
+    )
+    field_order = [*RATING_FIELDS, "comment"]
+
+    def clean_comment(self) -> str:
+        return visible_text(self.cleaned_data["comment"]).strip()
+
+    def ratings(self) -> dict[str, int | None]:
+        return {field: self.cleaned_data.get(field) for field in RATING_FIELDS}

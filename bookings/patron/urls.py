@@ -1,7 +1,7 @@
 from django.urls import path
 
 from bookings import converters  # noqa: F401  (registers <id:…>)
-from bookings.patron import views, waiting_list_views
+from bookings.patron import feedback_views, views, waiting_list_views
 
 app_name = "bookings"
 
@@ -15,6 +15,9 @@ urlpatterns = [
     path("waiting/<str:token>/", waiting_list_views.entry, name="waiting_entry"),
     path("waiting/<str:token>/answer/", waiting_list_views.answer, name="waiting_answer"),
     path("waiting/<str:token>/leave/", waiting_list_views.leave, name="waiting_leave"),
+    path("feedback/thanks/", feedback_views.feedback_thanks, name="feedback_thanks"),
+    # Short, as the text message that carries it must be: /f/ and a 22-character token.
+    path("f/<str:token>/", feedback_views.feedback_form, name="feedback"),
     path("booking/<str:token>/", views.booking_detail, name="booking_detail"),
     path("booking/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
     path("booking/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),

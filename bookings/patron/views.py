@@ -168,7 +168,7 @@ def _sent_before(request: HttpRequest):
 # time in hidden fields (no session, nothing in an address). Never the form's secret, start time
 # or consent: the next form has its own, and the patron agrees again.
 CARRIED = "carried"
-CARRIED_FIELDS = ("patron_name", "phone", "email", "device", "topics", "need")
+CARRIED_FIELDS = ("patron_name", "phone", "email", "device", "topics", "need", "no_feedback")
 
 
 def carried_details(data) -> dict:

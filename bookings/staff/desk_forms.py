@@ -21,6 +21,7 @@ from bookings.forms import (
     PatronContactForm,
     TopicChoice,
     day_within_years,
+    no_feedback_field,
     visible_text,
     way_field,
 )
@@ -154,6 +155,7 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
         "device",
         "topics",
         "need",
+        "no_feedback",
     ]
 
     device = ChoiceOfRow(
@@ -194,6 +196,9 @@ class DeskBookingForm(BookingDetailsMixin, PatronContactForm):
             "required": _("Please choose the language of the patron's messages."),
             "invalid_choice": _("Please choose the language of the patron's messages."),
         },
+    )
+    no_feedback = no_feedback_field(
+        _("The patron does not want a question about how the visit went.")
     )
     consent = forms.BooleanField(
         label=_("I told the patron how the library keeps these details."),

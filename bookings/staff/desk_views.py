@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bookings import availability, notifications, privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
 from bookings.models import AccessLogEntry, Booking, Slot
+from bookings.models.private_link import feedback_token_for
 from bookings.qr_codes import qr_code_svg
 from bookings.staff.desk_forms import (
     DeskBookingForm,
@@ -135,6 +136,12 @@ def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
             reverse("bookings:booking_detail", args=[booking.token])
         )
         qr_code = qr_code_svg(private_url, label=_("QR code of the patron's own booking page"))
+        # The feedback form opens once the visit is marked attended: paper for those who
+        # prefer it.
+        feedback_url = request.build_absolute_uri(
+            reverse("bookings:feedback", args=[feedback_token_for(booking.link_secret)])
+        )
+        feedback_qr_code = qr_code_svg(feedback_url, label=_("QR code of the feedback form"))
     context = {
         "booking": booking,
         "private_url": private_url,
@@ -142,6 +149,7 @@ def desk_slip(request: HttpRequest, booking_id: int) -> HttpResponse:
         # Where the confirmation went and when the reminder comes, in the patron's words.
         "sent": notifications.patron_messages(booking),
         "today": timezone.localdate(),
+        "feedback_qr_code": feedback_qr_code,
     }
     return render(request, "staff/desk_slip.html", context)
 

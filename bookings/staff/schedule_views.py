@@ -91,7 +91,9 @@ def record_attendance(request: HttpRequest, booking_id: int) -> HttpResponse:
         messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
     else:
         try:
-            booking = booking_record_attendance(booking=booking, **form.cleaned_data)
+            booking = booking_record_attendance(
+                booking=booking, now=timezone.now(), **form.cleaned_data
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

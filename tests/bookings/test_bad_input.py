@@ -20,8 +20,18 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from bookings import services
 from bookings.forms import visible_text
-from bookings.models import Booking, Notification, Slot, WaitingListEntry
+from bookings.models import (
+    Booking,
+    FeedbackAnswer,
+    FeedbackInvitation,
+    Notification,
+    Slot,
+    WaitingListEntry,
+)
+from bookings.models.feedback import RATING_FIELDS
+from bookings.models.private_link import feedback_token_for
 from tests.factories import form_started, make_booking, make_device, make_slot, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +74,7 @@ def _no_rate_limits(settings):
         "waiting_list": {"ip": "1000000/h", "contact": "1000000/h"},
         "private_link": {"ip": "1000000/h"},
         "api": {"ip": "1000000/h"},
+        "feedback": {"ip": "1000000/h"},
     }
     cache.clear()
 
@@ -116,6 +127,43 @@ def test_the_waiting_list_form_survives_anything(client, world, data):
     assert response.status_code in (200, 302, 429)
     if response.status_code != 302:
         assert row_counts() == before
+
+
+@pytest.fixture
+def feedback_url(world, now):
+    """The feedback form of a visit yesterday, marked attended."""
+    library, _, _ = world
+    starts_at = now - dt.timedelta(days=1)
+    booking = make_booking(slot=make_slot(library=library, starts_at=starts_at))
+    services.booking_record_attendance(
+        booking=booking, status=Booking.Status.ATTENDED, staff_notes="", now=starts_at
+    )
+    return f"/en/f/{feedback_token_for(booking.link_secret)}/"
+
+
+@fuzz
+@given(
+    data=st.dictionaries(
+        st.sampled_from(
+            [*RATING_FIELDS, "comment", "website", "started", "x"],
+        ),
+        form_value,
+    )
+)
+def test_the_feedback_form_survives_anything(client, feedback_url, data):
+    data.setdefault("started", form_started())
+    before = FeedbackAnswer.objects.count()
+
+    response = client.post(feedback_url, data)
+
+    # A form shown again, or the thanks (an answer stored once), or a closed form after that.
+    assert response.status_code in (200, 302, 429)
+    if response.status_code == 302:
+        assert FeedbackAnswer.objects.count() == before + 1
+        FeedbackAnswer.objects.all().delete()
+        FeedbackInvitation.objects.update(is_answered=False)
+    else:
+        assert FeedbackAnswer.objects.count() == before
 
 
 @fuzz

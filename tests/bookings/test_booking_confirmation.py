@@ -145,7 +145,8 @@ def test_the_desk_slip_carries_the_same_qr_code(client, library, next_tuesday, n
 
     html = client.get(reverse("staff:desk_slip", args=[booking.pk])).content.decode()
 
-    [qr_code] = qr_codes_in(html)
+    # The private page's first; the feedback form's after it (tests/bookings/test_feedback.py).
+    qr_code, _feedback_qr_code = qr_codes_in(html)
     assert encodes(
         qr_code, "http://testserver" + reverse("bookings:booking_detail", args=[booking.token])
     )

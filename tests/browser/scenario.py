@@ -9,13 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 import holidays
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings import services, waiting_list
-from bookings.models import Booking, Guide, Slot
+from bookings import feedback, services, waiting_list
+from bookings.models import Booking, FeedbackAnswer, FeedbackInvitation, Guide, Slot
+from bookings.models.private_link import feedback_token_for
 from tests import factories
 
 LANGUAGES = ("fi", "sv", "en")
@@ -37,6 +39,8 @@ class PublicSite:
     cancelled_token: str
     library_cancelled_token: str
     waiting_token: str
+    feedback_token: str
+    answered_feedback_token: str
 
     def urls(self, language: str) -> dict[str, str]:
         """Every public page reached by a plain GET, by name."""
@@ -59,6 +63,9 @@ class PublicSite:
             "waiting_leave": f"{p}/waiting/{self.waiting_token}/leave/",
             "principles": f"{p}/principles/",
             "principles_poster": f"{p}/principles/poster/",
+            "feedback": f"{p}/f/{self.feedback_token}/",
+            "feedback_answered": f"{p}/f/{self.answered_feedback_token}/",
+            "feedback_thanks": f"{p}/feedback/thanks/",
             "accessibility": f"{p}/accessibility/",
             "privacy": f"{p}/privacy/",
             "not_found": f"{p}/no-such-page/",
@@ -131,6 +138,7 @@ def make_public_site() -> PublicSite:
         ends_on=today + dt.timedelta(days=12),
         reason="Joululoma",
     )
+    feedback_token, answered_feedback_token = _feedback_forms(liminka, maria, devices[0])
     call_command("seed_principles", verbosity=0)
     call_command("seed_pages", verbosity=0)
     return PublicSite(
@@ -143,7 +151,34 @@ def make_public_site() -> PublicSite:
         cancelled_token=cancelled.token,
         library_cancelled_token=library_cancelled.token,
         waiting_token=entry.token,
+        feedback_token=feedback_token,
+        answered_feedback_token=answered_feedback_token,
     )
+
+
+def _feedback_forms(library, guide, device) -> tuple[str, str]:
+    """Two visits yesterday, marked attended: one feedback form open, one answered. And enough
+    answers that the principles page shows the library's averages ("What our patrons say")."""
+    now = timezone.now()
+    slots = factories.make_slot_run(count=2, guide=guide, starts_at=guidance_day(-1, 10))
+    tokens = []
+    for slot, phone in zip(slots, ("+358401110004", "+358401110005"), strict=True):
+        visit = factories.make_booking(
+            slot=slot, now=slot.starts_at - dt.timedelta(days=7), phone=phone, device=device
+        )
+        services.booking_record_attendance(
+            booking=visit, status=Booking.Status.ATTENDED, staff_notes="", now=now
+        )
+        tokens.append(feedback_token_for(visit.link_secret))
+    answered = FeedbackInvitation.objects.get(booking=visit)
+    feedback.feedback_answer(invitation=answered, ratings={"helped": 5}, comment="", now=now)
+    library.shows_patron_feedback = True
+    library.save(update_fields=["shows_patron_feedback"])
+    FeedbackAnswer.objects.bulk_create(
+        FeedbackAnswer(library=library, answered_on=timezone.localdate(now), helped=4, expertise=5)
+        for _ in range(settings.FEEDBACK_MIN_ANSWERS)
+    )
+    return tokens[0], tokens[1]
 
 
 STAFF_PASSWORD = "a long enough password for the survey"

@@ -102,6 +102,7 @@ def submit_empty(form_selector: str) -> Callable[[Page], Response]:
 ERROR_STATES = {
     "booking_form_errors": ("booking_form", submit_empty("main form")),
     "waiting_list_join_errors": ("waiting_list_join", submit_empty("main form")),
+    "feedback_errors": ("feedback", submit_empty("main form")),
 }
 PAGE_NAMES = [
     "home",
@@ -123,6 +124,10 @@ PAGE_NAMES = [
     "waiting_leave",
     "principles",
     "principles_poster",
+    "feedback",
+    "feedback_errors",
+    "feedback_answered",
+    "feedback_thanks",
     "accessibility",
     "privacy",
     "not_found",

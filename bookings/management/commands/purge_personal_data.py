@@ -17,5 +17,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Erased {counts['bookings']} bookings and {counts['waiting_entries']} waiting-list "
             f"entries that ended over {settings.RETENTION_DAYS} days ago; removed "
-            f"{counts['access_log_entries']} old access-log entries."
+            f"{counts['access_log_entries']} old access-log entries; emptied "
+            f"{counts['feedback_comments']} feedback comments."
         )

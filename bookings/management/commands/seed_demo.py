@@ -9,7 +9,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from bookings import services
-from bookings.models import Booking, Closure, DeviceType, Guide, Library, Topic, WeeklySchedule
+from bookings.models import (
+    Booking,
+    Closure,
+    DeviceType,
+    FeedbackAnswer,
+    Guide,
+    Library,
+    Topic,
+    WeeklySchedule,
+)
 
 # Each text in Finnish, Swedish and English: the patron reads their own language.
 DEVICES = [
@@ -195,9 +204,30 @@ class Command(BaseCommand):
         )
         made = services.slots_generate(start_on=monday, weeks=6)
         booked = self._demo_bookings(libraries["liminka"])
+        self._demo_feedback(libraries["liminka"])
         self.stdout.write(f"Demo data ready: {made} new slots, {booked} new bookings.")
         call_command("seed_principles", stdout=self.stdout)
         call_command("seed_pages", stdout=self.stdout)
+
+    def _demo_feedback(self, library: Library) -> None:
+        """A year of anonymous answers, enough that the principles page shows Liminka's
+        averages ("What our patrons say"), which Liminka chooses to show."""
+        if FeedbackAnswer.objects.filter(library=library).exists():
+            return
+        Library.objects.filter(pk=library.pk).update(shows_patron_feedback=True)
+        today = timezone.localdate()
+        FeedbackAnswer.objects.bulk_create(
+            FeedbackAnswer(
+                library=library,
+                answered_on=today - dt.timedelta(days=20 * n + 3),
+                helped=5 - n % 3 // 2,
+                friendliness=5,
+                functionality=4 + n % 2,
+                usefulness=5 - n % 4 // 3,
+                expertise=5 - n % 5 // 4,
+            )
+            for n in range(14)
+        )
 
     def _demo_bookings(self, library: Library) -> int:
         if Booking.objects.filter(library=library).exists():

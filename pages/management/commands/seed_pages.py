@@ -109,6 +109,10 @@ lataa mitään muilta palvelimilta.</p>
 <h2>Kuinka kauan tietoja säilytetään</h2>
 <p>Nimi ja yhteystiedot säilytetään vain niin kauan kuin opastusaika sitä vaatii, ja ne
 poistetaan säännöllisesti sen jälkeen.</p>
+<h2>Palaute käynnin jälkeen</h2>
+<p>Käynnin jälkeen lähetämme yhden viestin, jossa kysytään, saitko apua. Vastaus on nimetön:
+sitä säilytetään ilman nimeäsi, yhteystietojasi tai varaustasi, ja vapaa kommentti poistetaan
+yhtä pitkän ajan kuluttua kuin muutkin tiedot. Voit kieltää viestin varatessasi.</p>
 <h2>Kuka tiedot näkee</h2>
 <p>Tiedot näkevät vain kirjaston henkilökunta ja opastajasi. Tekstiviestit lähetetään
 kirjaston tekstiviestipalvelun kautta. Tietoja ei luovuteta muille.</p>
@@ -140,6 +144,11 @@ Webbplatsen laddar ingenting från andra servrar.</p>
 <h2>Hur länge uppgifterna sparas</h2>
 <p>Namn och kontaktuppgifter sparas bara så länge handledningstiden kräver det och raderas
 regelbundet efter det.</p>
+<h2>Respons efter besöket</h2>
+<p>Efter besöket skickar vi ett meddelande där vi frågar om du fick hjälp. Svaret är anonymt:
+det sparas utan ditt namn, dina kontaktuppgifter eller din bokning, och en fri kommentar
+raderas efter lika lång tid som de andra uppgifterna. Du kan säga nej till meddelandet när
+du bokar.</p>
 <h2>Vem ser uppgifterna</h2>
 <p>Uppgifterna ses bara av bibliotekets personal och din handledare. Textmeddelanden skickas
 via bibliotekets sms-tjänst. Uppgifterna lämnas inte ut till andra.</p>
@@ -171,6 +180,11 @@ advertising. The site loads nothing from other servers.</p>
 <h2>How long we keep your details</h2>
 <p>Your name and contact details are kept only as long as the guidance time needs them, and
 are deleted regularly after that.</p>
+<h2>Feedback after the visit</h2>
+<p>After the visit we send one message asking whether you got the help you needed. Your answer
+is anonymous: it is kept without your name, your contact details or your booking, and a
+comment is erased after the same time as the other details. You can say no to the message
+when booking.</p>
 <h2>Who sees your details</h2>
 <p>Only library staff and your guide see them. Text messages are sent through the library's
 text-message service. Your details are not given to anyone else.</p>
