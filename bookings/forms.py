@@ -18,6 +18,25 @@ FIRST_YEAR = 2000
 LAST_YEAR = 2100
 
 
+class IsoDateInput(forms.DateInput):
+    """A date picker: its value only in the ISO form it takes (2026-12-08). What someone typed
+    that is no date at all ("31.2.2026") is left out, not written into the input as a value
+    the browser would refuse (the field's error says what was wrong)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value).isoformat()
+            except ValueError:
+                return None
+        return super().format_value(value)
+
+
 def day_within_years(day: dt.date) -> dt.date:
     """`day` if it falls in FIRST_YEAR to LAST_YEAR, else a ValidationError saying so."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:

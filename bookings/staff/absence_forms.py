@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bookings.forms import CHOOSE_A_LIBRARY, ChoiceOfRow, day_within_years
+from bookings.forms import CHOOSE_A_LIBRARY, ChoiceOfRow, IsoDateInput, day_within_years
 from bookings.models import Guide
 
 
@@ -19,7 +19,7 @@ def _day_field(label, required) -> forms.DateField:
         },
         # The date picker's ISO form, and the Finnish way typed where a browser has no picker.
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput,
     )
 
 

@@ -18,6 +18,7 @@ from bookings.forms import (
     WEEKDAYS_ERRORS,
     BookingDetailsMixin,
     ChoiceOfRow,
+    IsoDateInput,
     PatronContactForm,
     TopicChoice,
     day_within_years,
@@ -42,8 +43,7 @@ class DeskTimesForm(forms.Form):
         },
         # The date picker's ISO form, and the Finnish way typed where a browser has no picker.
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
-        # A date input takes only the ISO form; a localised value would leave it empty.
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput,
     )
     library = ChoiceOfRow(
         label=_("Library"),

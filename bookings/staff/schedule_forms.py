@@ -9,7 +9,14 @@ from crispy_forms.layout import Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bookings.forms import CHOOSE_A_LIBRARY, FIRST_YEAR, LAST_YEAR, day_within_years, visible_text
+from bookings.forms import (
+    CHOOSE_A_LIBRARY,
+    FIRST_YEAR,
+    LAST_YEAR,
+    IsoDateInput,
+    day_within_years,
+    visible_text,
+)
 from bookings.models import Booking, Guide, Library
 from bookings.services import ATTENDANCE_STATUSES
 
@@ -36,7 +43,7 @@ class DayForm(forms.Form):
         },
         # The date picker's ISO form, and the Finnish way typed where a browser has no picker.
         input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput,
     )
     guide = forms.ChoiceField(
         label=_("Guide"),

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from bookings.forms import CHOOSE_A_LIBRARY, FIRST_YEAR, LAST_YEAR, ChoiceOfRow
+from bookings.forms import CHOOSE_A_LIBRARY, FIRST_YEAR, LAST_YEAR, ChoiceOfRow, IsoDateInput
 from bookings.models import Guide, Library
 from bookings.staff.statistics import Period
 
@@ -82,7 +82,7 @@ class StatisticsForm(forms.Form):
         label=_("First day"),
         required=False,
         input_formats=DAY_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput,
         error_messages={
             "invalid": _("Please give the first day as day, month and year, for example 8.12.2026.")
         },
@@ -91,7 +91,7 @@ class StatisticsForm(forms.Form):
         label=_("Last day"),
         required=False,
         input_formats=DAY_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput,
         error_messages={
             "invalid": _("Please give the last day as day, month and year, for example 8.12.2026.")
         },

@@ -187,6 +187,8 @@ def test_bad_filters_get_form_errors_not_a_crash(desk):
 
     assert response.status_code == 200 and response.context["times"] is None
     assert set(response.context["form"].errors) == {"guide", "language", "minutes", "day"}
+    # A date picker takes only an ISO value: what was typed is not written back into it.
+    assert 'value="1.1.1000"' not in response.content.decode()
 
 
 def test_moving_offers_only_times_that_fit_the_whole_visit(client, now, library, guide):
