@@ -1,7 +1,8 @@
 """Personal data: erased on schedule or on request, exported on request, and access logged.
 
-What is erased: the patron's name, phone, e-mail, free-text need and the staff notes, also from
-the admin's change history. What stays: when, where, with whom, device, topics, channel and
+What is erased: the patron's name, phone, e-mail, free-text need, the staff notes and the
+guide's memo for the patron, also from the admin's change history. The shared instructions a memo
+carried stay. What stays: when, where, with whom, device, topics, channel and
 status — the anonymous facts the statistics need.
 """
 
@@ -15,7 +16,7 @@ from django.db.models import Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from bookings.models import AccessLogEntry, Booking, Notification, WaitingListEntry
+from bookings.models import AccessLogEntry, Booking, Memo, Notification, WaitingListEntry
 
 ERASED_NAME = "–"
 
@@ -42,6 +43,7 @@ def bookings_erase(bookings: QuerySet[Booking], *, now: dt.datetime) -> int:
             staff_notes="",
             personal_data_erased_at=now,
         )
+        Memo.objects.filter(booking_id__in=ids).delete()
         # Message error texts may quote an address; the messages themselves are not needed.
         Notification.objects.filter(booking_id__in=ids).update(error="")
         _erase_history(Booking, ids)
@@ -91,6 +93,7 @@ def booking_export(booking: Booking) -> dict:
         .prefetch_related("topics", "notifications")
         .get(pk=booking.pk)
     )
+    memo = Memo.objects.with_instructions().filter(booking=booking).first()
     return {
         "name": booking.patron_name,
         "phone": booking.phone,
@@ -107,6 +110,7 @@ def booking_export(booking: Booking) -> dict:
         "channel": booking.channel,
         "status": booking.status,
         "booked_at": booking.created_at.isoformat(),
+        "memo": _memo_export(memo),
         "messages": [
             {
                 "kind": n.kind,
@@ -116,6 +120,19 @@ def booking_export(booking: Booking) -> dict:
             }
             for n in booking.notifications.all()
         ],
+    }
+
+
+def _memo_export(memo: Memo | None) -> dict | None:
+    if memo is None:
+        return None
+    return {
+        "what_we_did": memo.what_we_did,
+        "next_steps": memo.next_step_lines,
+        "links": memo.links,
+        "instructions": [attached.instruction.published["title"] for attached in memo.attached],
+        "written_at": memo.written_at.isoformat(),
+        "sent_at": memo.sent_at.isoformat() if memo.sent_at else None,
     }
 
 

@@ -1,6 +1,7 @@
 from .access_log import AccessLogEntry
 from .booking import Booking, BookingTopic
 from .library import Closure, DeviceType, Guide, Library, Topic, Weekday, WeeklySchedule
+from .memo import Instruction, Memo, MemoInstruction
 from .notification import Notification
 from .slot import Slot, SlotQuerySet
 from .waiting_list import PartOfDay, WaitingListEntry
@@ -12,7 +13,10 @@ __all__ = [
     "Closure",
     "DeviceType",
     "Guide",
+    "Instruction",
     "Library",
+    "Memo",
+    "MemoInstruction",
     "Notification",
     "PartOfDay",
     "Slot",

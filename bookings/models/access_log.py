@@ -24,6 +24,7 @@ class AccessLogEntry(models.Model):
         PRINTED_DAY = "printed_day", pgettext_lazy("access log", "Printed day")
         SLIP = "slip", pgettext_lazy("access log", "Booking slip")
         DESK_SEARCH = "desk_search", pgettext_lazy("access log", "Patron search at the desk")
+        MEMO = "memo", pgettext_lazy("access log", "Memo of a visit")
         EXPORT = "export", pgettext_lazy("access log", "Data export")
         ERASURE = "erasure", pgettext_lazy("access log", "Erasure on request")
 

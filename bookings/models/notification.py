@@ -25,6 +25,7 @@ class Notification(models.Model):
         GUIDE_NOTICE = "guide_notice", pgettext_lazy("notification", "Notice to the guide")
         OFFER = "offer", pgettext_lazy("notification", "Time offered from the waiting list")
         WAITING_JOINED = "waiting_joined", pgettext_lazy("notification", "Joined the waiting list")
+        MEMO = "memo", pgettext_lazy("notification", "Memo of the visit")
 
     class Channel(models.TextChoices):
         EMAIL = "email", pgettext_lazy("notification channel", "E-mail")

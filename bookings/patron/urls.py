@@ -15,6 +15,7 @@ urlpatterns = [
     path("waiting/<str:token>/answer/", waiting_list_views.answer, name="waiting_answer"),
     path("waiting/<str:token>/leave/", waiting_list_views.leave, name="waiting_leave"),
     path("booking/<str:token>/", views.booking_detail, name="booking_detail"),
+    path("booking/<str:token>/memo/", views.booking_memo, name="booking_memo"),
     path("booking/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
     path("booking/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("booking/<str:token>/erase/", views.booking_erase, name="booking_erase"),

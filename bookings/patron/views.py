@@ -3,7 +3,7 @@ answer, and the private booking page (change, longer/shorter, cancel, calendar f
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from bookings import (
     services,
 )
 from bookings.calendar_file import booking_ics
-from bookings.models import Booking, Library, Slot, WaitingListEntry
+from bookings.models import Booking, Library, Memo, MemoInstruction, Slot, WaitingListEntry
 from bookings.models.private_link import hash_token, token_hash_for
 from bookings.patron.forms import BookingForm, ResizeForm
 from bookings.qr_codes import qr_code_svg
@@ -193,12 +193,30 @@ def _slot_taken(
     return render(request, "bookings/slot_taken.html", context, status=409)
 
 
+# The instructions of the booking's memo, in their order, as `memo.attached`: one query, made
+# only when there is a memo.
+MEMO_INSTRUCTIONS = Prefetch(
+    "memo__memoinstruction_set",
+    MemoInstruction.objects.select_related("instruction"),
+    to_attr="attached",
+)
+
+
+def _memo(booking: Booking) -> Memo | None:
+    try:
+        return booking.memo
+    except Memo.DoesNotExist:
+        return None
+
+
 def _booking_or_404(token: str) -> Booking:
     # get(), not first(): the hash is unique, and first() would sort by the start for nothing.
     try:
         return (
-            Booking.objects.select_related("library", "guide", "device", "cancelled_for_closure")
-            .prefetch_related("topics")
+            Booking.objects.select_related(
+                "library", "guide", "device", "cancelled_for_closure", "memo"
+            )
+            .prefetch_related("topics", MEMO_INSTRUCTIONS)
             .get(token_hash=hash_token(token))
         )
     except Booking.DoesNotExist:
@@ -214,6 +232,7 @@ def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_b
         "just_booked": just_booked,
         "private_link": private_link,
         "today": timezone.localdate(now),
+        "memo": _memo(booking),
     }
     if booking.is_active:  # what happens next, and the code on the printout
         context["sent"] = notifications.patron_messages(booking)
@@ -246,6 +265,16 @@ def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     just_booked = request.GET.get("new") == "1"
     context = _booking_page_context(request, booking, timezone.now(), just_booked=just_booked)
     return render(request, "bookings/booking_detail.html", context)
+
+
+@abuse.limit_private_links
+def booking_memo(request: HttpRequest, token: str) -> HttpResponse:
+    """The guide's memo alone, in large print, to read and to print on one A4 page."""
+    booking = _booking_or_404(token)
+    memo = _memo(booking)
+    if memo is None:
+        raise Http404
+    return render(request, "bookings/booking_memo.html", {"booking": booking, "memo": memo})
 
 
 @abuse.limit_private_links
