@@ -124,9 +124,7 @@ def test_the_printed_day_links_each_booking_to_its_memo(guide_client, visit, lib
 
 
 def test_staff_of_another_library_get_404(client, visit):
-    client.force_login(
-        make_staff(make_library(), permissions=["view_booking", "change_booking"])
-    )
+    client.force_login(make_staff(make_library(), permissions=["view_booking", "change_booking"]))
 
     assert client.get(memo_url(visit)).status_code == 404
     assert write(client, visit).status_code == 404
@@ -267,7 +265,7 @@ def test_the_patron_reads_the_memo_and_the_instruction_after_it(client, visit, n
         assert page.index("Otimme Suomi.fi") < page.index("Kokeile itse.")
         assert page.index("Kokeile itse.") < page.index("Suomi.fi-sovelluksen käyttöönotto")
         assert '<a href="https://www.kela.fi">Kela</a>' in response.content.decode()
-        assert '<li>Asenna Suomi.fi-sovellus.</li>' in response.content.decode()
+        assert "<li>Asenna Suomi.fi-sovellus.</li>" in response.content.decode()
         assert STAFF_NOTE not in page
     assert "data-print hidden" in response.content.decode()  # the print button, shown by script
     assert "js/print-button.js" in response.content.decode()
@@ -293,7 +291,9 @@ def test_the_email_goes_once_in_the_patrons_language(
 ):
     Booking.objects.filter(pk=visit.pk).update(email="aino@example.com", language="sv")
     instruction = make_instruction(title="Ta i bruk Suomi.fi-appen", language="sv")
-    memos.memo_save(booking=visit, what_we_did="Vi gjorde det.", instructions=[instruction], now=now)
+    memos.memo_save(
+        booking=visit, what_we_did="Vi gjorde det.", instructions=[instruction], now=now
+    )
     send = memo_url(visit, "staff:booking_memo_send")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -457,6 +457,4 @@ def test_the_text_message_is_one_gsm7_part_in_each_language(visit, now, send_now
 
     body = sms.outbox[0].body
     assert (measure(body).encoding, measure(body).parts) == (GSM7, 1), body
-    assert body.startswith(
-        {"fi": "Muistio", "sv": "Minneslapp", "en": "Your memo"}[language]
-    ), body
+    assert body.startswith({"fi": "Muistio", "sv": "Minneslapp", "en": "Your memo"}[language]), body

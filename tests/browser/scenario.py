@@ -14,8 +14,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings import services, waiting_list
-from bookings.models import Booking, Guide, Slot
+from bookings import memos, services, waiting_list
+from bookings.models import Booking, Guide, Instruction, Slot
 from tests import factories
 
 LANGUAGES = ("fi", "sv", "en")
@@ -37,6 +37,8 @@ class PublicSite:
     cancelled_token: str
     library_cancelled_token: str
     waiting_token: str
+    memo_token: str
+    memo_booking_pk: int
 
     def urls(self, language: str) -> dict[str, str]:
         """Every public page reached by a plain GET, by name."""
@@ -53,6 +55,8 @@ class PublicSite:
             "booking_cancelled": f"{p}/booking/{self.cancelled_token}/",
             "booking_cancelled_by_library": f"{p}/booking/{self.library_cancelled_token}/",
             "slot_taken": f"{p}/libraries/{slug}/book/{self.taken_slot.pk}/",
+            "booking_with_memo": f"{p}/booking/{self.memo_token}/",
+            "booking_memo": f"{p}/booking/{self.memo_token}/memo/",
             "waiting_list_join": f"{p}/libraries/{slug}/waiting-list/",
             "waiting_entry": f"{p}/waiting/{self.waiting_token}/",
             "waiting_leave": f"{p}/waiting/{self.waiting_token}/leave/",
@@ -130,6 +134,16 @@ def make_public_site() -> PublicSite:
         ends_on=today + dt.timedelta(days=12),
         reason="Joululoma",
     )
+    # The guide's memo of the taken time, with a shared instruction.
+    instruction = make_published_instruction(topic=topic)
+    memos.memo_save(
+        booking=taken,
+        what_we_did="Otimme Suomi.fi-sovelluksen käyttöön ja kokeilimme kirjautumista.",
+        next_steps="Kirjaudu itse kerran viikossa.\nSoita kirjastoon, jos jokin ei onnistu.",
+        links=memos.links_from_text("https://www.suomi.fi Suomi.fi"),
+        instructions=[instruction],
+        now=now,
+    )
     call_command("seed_principles", verbosity=0)
     call_command("seed_pages", verbosity=0)
     return PublicSite(
@@ -142,7 +156,22 @@ def make_public_site() -> PublicSite:
         cancelled_token=cancelled.token,
         library_cancelled_token=library_cancelled.token,
         waiting_token=entry.token,
+        memo_token=taken.token,
+        memo_booking_pk=taken.pk,
     )
+
+
+def make_published_instruction(**fields) -> Instruction:
+    """A shared instruction, published, as staff keep them in the admin."""
+    data = {
+        "title": "Suomi.fi-sovelluksen käyttöönotto",
+        "language": "fi",
+        "steps": "Avaa sovelluskauppa.\nAsenna Suomi.fi-sovellus.\nTunnistaudu pankkitunnuksilla.",
+        "links": "https://www.suomi.fi/suomi-fi-sovellus Suomi.fi-sovelluksen ohjeet",
+        **fields,
+    }
+    instruction = Instruction.objects.create(**data)
+    return memos.instruction_publish(instruction=instruction, user=None, now=timezone.now())
 
 
 STAFF_PASSWORD = "a long enough password for the survey"
@@ -162,6 +191,7 @@ class StaffSite:
     closure_pk: int
     holiday: dt.date
     clock_change: dt.date
+    memo_booking_pk: int
 
     def urls(self, language: str) -> dict[str, str]:
         """Every staff page reached by a plain GET (the admin itself aside), by name."""
@@ -193,6 +223,9 @@ class StaffSite:
                 f"&starts_on={day:%Y-%m-%d}&ends_on={day - dt.timedelta(days=1):%Y-%m-%d}"
             ),
             "my_settings": f"{p}/staff/me/",
+            # A memo written, with its instruction; an empty one sent (its errors).
+            "staff_memo": f"{p}/staff/bookings/{self.memo_booking_pk}/memo/",
+            "staff_memo_errors": f"{p}/staff/bookings/{self.booking.pk}/memo/",
         }
 
 
@@ -286,4 +319,5 @@ def make_staff_site(site: PublicSite) -> StaffSite:
         closure_pk=closure.pk,
         holiday=holiday,
         clock_change=clock_change,
+        memo_booking_pk=site.memo_booking_pk,
     )
