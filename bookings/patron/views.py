@@ -113,7 +113,8 @@ def _confirmation(request: HttpRequest, booking: Booking, now) -> HttpResponse:
     form sent again finds its own booking (`_sent_before`) and books nothing twice.
     """
     prefetch_related_objects([booking], "topics")  # listed twice on the page: one query
-    context = _booking_page_context(request, booking, now, just_booked=True)
+    # A time just booked has no memo yet: no query to ask.
+    context = _booking_page_context(request, booking, now, just_booked=True, memo=None)
     context["page_path"] = just_booked_url(booking)  # the address this page stands for
     response = render(request, "bookings/booking_detail.html", context)
     add_never_cache_headers(response)  # personal data, as on the private page itself
@@ -223,7 +224,9 @@ def _booking_or_404(token: str) -> Booking:
         raise Http404 from None
 
 
-def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_booked) -> dict:
+def _booking_page_context(
+    request: HttpRequest, booking: Booking, now, *, just_booked, memo: Memo | None
+) -> dict:
     private_link = request.build_absolute_uri(booking_url(booking))
     context = {
         "booking": booking,
@@ -232,7 +235,7 @@ def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_b
         "just_booked": just_booked,
         "private_link": private_link,
         "today": timezone.localdate(now),
-        "memo": _memo(booking),
+        "memo": memo,
     }
     if booking.is_active:  # what happens next, and the code on the printout
         context["sent"] = notifications.patron_messages(booking)
@@ -263,7 +266,9 @@ def short_private_link(request: HttpRequest, token: str) -> HttpResponse:
 def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     just_booked = request.GET.get("new") == "1"
-    context = _booking_page_context(request, booking, timezone.now(), just_booked=just_booked)
+    context = _booking_page_context(
+        request, booking, timezone.now(), just_booked=just_booked, memo=_memo(booking)
+    )
     return render(request, "bookings/booking_detail.html", context)
 
 
