@@ -46,22 +46,40 @@ def _is_an_id(value: str) -> bool:
     return value.isdigit() and 0 < int(value) <= LARGEST_ID
 
 
+def _instructions(request: HttpRequest, booking: Booking, filters: InstructionFilterForm, memo):
+    """The published instructions to choose from: as the filter asks, and whatever the filter,
+    those the memo carries and those just chosen (a draft among them stays out, and the form
+    says so)."""
+    wanted = filters.cleaned_data if filters.is_valid() else {}
+    posted = request.POST.getlist("instructions")[:50]
+    also = [item.instruction_id for item in memo.attached] if memo else []
+    return memos.instructions_to_attach(
+        booking=booking,
+        topic=wanted.get("topic"),
+        language=wanted.get("language", ""),
+        also=also + [int(pk) for pk in posted if _is_an_id(pk)],
+    )
+
+
+def _initial(memo) -> dict:
+    if memo is None:
+        return {}
+    return {
+        "what_we_did": memo.what_we_did,
+        "next_steps": memo.next_steps,
+        "links": memos.links_as_text(memo.links),
+        "instructions": [item.instruction for item in memo.attached],
+    }
+
+
 @require_http_methods(["GET", "POST"])
 @staff_member_required
 @permission_required("bookings.view_booking", raise_exception=True)
 def booking_memo(request: HttpRequest, booking_id: int) -> HttpResponse:
     booking = _booking_or_404(request, booking_id)
     memo = _memo(booking)
-    attached = [item.instruction for item in memo.attached] if memo else []
     filters = InstructionFilterForm(request.GET)
-    wanted = filters.cleaned_data if filters.is_valid() else {}
-    posted = request.POST.getlist("instructions")[:50] if request.method == "POST" else []
-    instructions = memos.instructions_to_attach(
-        booking=booking,
-        topic=wanted.get("topic"),
-        language=wanted.get("language", ""),
-        also=[one.pk for one in attached] + [int(pk) for pk in posted if _is_an_id(pk)],
-    )
+    instructions = _instructions(request, booking, filters, memo)
     if request.method == "POST":
         if not request.user.has_perm("bookings.change_booking"):
             raise PermissionDenied
@@ -72,28 +90,17 @@ def booking_memo(request: HttpRequest, booking_id: int) -> HttpResponse:
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                saved = _("The memo is saved. The patron sees it on their own page.")
-                messages.success(request, saved)
+                messages.success(
+                    request, _("The memo is saved. The patron sees it on their own page.")
+                )
                 return redirect(request.get_full_path())
     else:
-        initial = {"instructions": attached}
-        if memo:
-            initial |= {
-                "what_we_did": memo.what_we_did,
-                "next_steps": memo.next_steps,
-                "links": memos.links_as_text(memo.links),
-            }
-        form = MemoForm(initial=initial, instructions=instructions)
+        form = MemoForm(initial=_initial(memo), instructions=instructions)
     privacy.access_record(
         user=request.user, place=AccessLogEntry.Place.MEMO, booking=booking, now=timezone.now()
     )
-    context = {
-        "booking": booking,
-        "memo": memo,
-        "form": form,
-        "filters": filters,
-        "can_write": memos.memo_can_be_written(booking),
-    }
+    context = {"booking": booking, "memo": memo, "form": form, "filters": filters}
+    context["can_write"] = memos.memo_can_be_written(booking)
     return render(request, "staff/booking_memo.html", context)
 
 
