@@ -1,6 +1,6 @@
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_user_model
@@ -16,7 +16,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from bookings import calendar_feed, privacy, rules, services, waiting_list
+from bookings import calendar_feed, memos, privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
 from bookings.clock import local_midnight
 from bookings.forms import ChoiceOfRow, ChoiceOfRows, normalise_phone, visible_text
@@ -28,6 +28,7 @@ from bookings.models import (
     DeviceType,
     FeedbackAnswer,
     Guide,
+    Instruction,
     Library,
     Notification,
     Slot,
@@ -991,3 +992,67 @@ class FeedbackAnswerAdmin(LibraryScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class InstructionForm(forms.ModelForm):
+    class Meta:
+        model = Instruction
+        fields = ["title", "language", "topic", "steps", "links"]
+        widgets = {"links": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def clean_links(self) -> str:
+        links = self.cleaned_data["links"]
+        memos.links_from_text(links)  # refuses a line that is not a web address
+        return links
+
+
+@admin.register(Instruction)
+class InstructionAdmin(admin.ModelAdmin):
+    """Shared by every library: staff edit the draft; memos show it once it is published."""
+
+    form = InstructionForm
+    list_display = ["title", "language", "topic", "published_at", "has_unpublished_changes"]
+    list_filter = ["language", "topic"]
+    list_select_related = ["topic"]
+    search_fields = ["title", "steps"]
+    autocomplete_fields = ["topic"]
+    readonly_fields = ["published_at", "published_by_name"]
+    fieldsets = [
+        (None, {"fields": ["title", "language", "topic"]}),
+        (_("Content"), {"fields": ["steps", "links"]}),
+        (_("Published"), {"fields": ["published_at", "published_by_name"]}),
+    ]
+    actions = ["publish"]
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("bookings.publish_instruction")
+
+    @admin.display(description=_("unpublished changes"), boolean=True)
+    def has_unpublished_changes(self, instruction: Instruction) -> bool:
+        return memos.instruction_has_unpublished_changes(instruction)
+
+    @admin.action(description=_("Publish the saved drafts"), permissions=["publish"])
+    def publish(self, request, queryset) -> None:
+        published = 0
+        for instruction in queryset:
+            try:
+                memos.instruction_publish(
+                    instruction=instruction, user=request.user, now=timezone.now()
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{instruction.title}: {' '.join(error.messages)}", messages.ERROR
+                )
+            else:
+                published += 1
+        if published:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d instruction published: memos now show it.",
+                    "%(count)d instructions published: memos now show them.",
+                    published,
+                )
+                % {"count": published},
+                messages.SUCCESS,
+            )

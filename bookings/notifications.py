@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from bookings import sms
 from bookings.calendar_file import booking_ics
 from bookings.clock import local_midnight
-from bookings.models import Booking, Notification, WaitingListEntry
+from bookings.models import Booking, Memo, Notification, WaitingListEntry
 from bookings.models.private_link import feedback_token_for
 from bookings.phone_numbers import can_receive_texts
 from bookings.sms.alphabet import gsm7_text, measure
@@ -118,6 +118,9 @@ def sms_text(subject: Booking | WaitingListEntry, kind: str, *, now: dt.datetime
                 "hold_ends_today": timezone.localdate(hold_ends_at) == timezone.localdate(now),
             }
             text = render_to_string("sms/waiting_offer.txt", context)
+        elif kind == Kind.MEMO:
+            context = {"booking": subject, "link": short_private_link(subject)}
+            text = render_to_string("sms/memo.txt", context)
         else:
             context = {"booking": subject, "kind": kind, "link": short_private_link(subject)}
             text = render_to_string("sms/patron_message.txt", context)
@@ -244,6 +247,18 @@ def notify_patron(booking: Booking, kind: str, *, now: dt.datetime) -> Notificat
     return notification
 
 
+def notify_memo(booking: Booking, *, now: dt.datetime) -> Notification | None:
+    """Send the patron the guide's memo of their visit: an e-mail with the memo, or a text
+    message with the short link to the page that shows it. None when neither reaches them (a
+    landline, or the cap is used up): staff print the memo instead, no call needed."""
+    notification = patron_notification(booking, Kind.MEMO, now=now)
+    if notification.state != State.PENDING:
+        return None
+    notification.save()
+    send_after_commit(notification.pk)
+    return notification
+
+
 def notify_guide(booking: Booking, *, now: dt.datetime) -> Notification | None:
     guide = booking.guide
     if not guide.notify_by_email or not guide.user.email:
@@ -339,8 +354,9 @@ def _send(notification: Notification) -> int | None:
             _send_email(notification, to=booking.guide.user.email, template="guide_notice")
         return None
     if notification.channel == Notification.Channel.EMAIL:
+        template = "memo" if notification.kind == Kind.MEMO else "patron_message"
         with translation.override(booking.language):
-            _send_email(notification, to=booking.email, template="patron_message")
+            _send_email(notification, to=booking.email, template=template)
         return None
     return _send_sms(booking.phone, sms_text(booking, notification.kind, now=timezone.now()))
 
@@ -363,6 +379,7 @@ SUBJECTS = {
     Kind.OFFER: lambda: _("A digital guidance time has become free for you"),
     Kind.WAITING_JOINED: lambda: _("You are on the waiting list for digital guidance"),
     Kind.FEEDBACK: lambda: _("Did you get the help you needed?"),
+    Kind.MEMO: lambda: _("Your memo from digital guidance"),
 }
 
 
@@ -379,6 +396,8 @@ def free_times_url(library) -> str:
 
 def _context(notification: Notification) -> dict:
     booking = notification.booking
+    if notification.kind == Kind.MEMO:
+        return {"booking": booking, "memo": memo_of(booking), "manage_url": manage_url(booking)}
     return {
         "booking": booking,
         "kind": notification.kind,
@@ -399,8 +418,12 @@ def _send_email(notification: Notification, *, to: str, template: str) -> None:
         body=render_to_string(f"emails/{template}.txt", context),
         to=[to],
     )
-    # Guides get plain text; patrons get HTML too, and the calendar file.
-    if notification.kind != Kind.GUIDE_NOTICE:
+    # Guides get plain text; patrons get HTML too, and the calendar file (not with a memo:
+    # the visit is behind them).
+    if notification.kind == Kind.MEMO:
+        html = render_to_string(f"emails/{template}.html", context)
+        message.attach_alternative(html, "text/html")
+    elif notification.kind != Kind.GUIDE_NOTICE:
         html = render_to_string(f"emails/{template}.html", context)
         message.attach_alternative(html, "text/html")
         ics = booking_ics(booking, manage_url=context["manage_url"])
@@ -488,6 +511,11 @@ def _send_to_entry(notification: Notification, *, template: str, context: dict) 
             to=[entry.email],
         ).send()
     return None
+
+
+def memo_of(booking: Booking) -> Memo | None:
+    """The booking's memo with its instructions in their order (two queries), or None."""
+    return Memo.objects.with_instructions().filter(booking=booking).first()
 
 
 def reminders_send(*, now: dt.datetime) -> int:
@@ -589,6 +617,8 @@ def messages_requeue(*, now: dt.datetime) -> int:
             waiting_entry__status=WaitingListEntry.Status.OFFERED,
             waiting_entry__offer_expires_at__gt=now,
         )
+        # A memo, for a day after it was sent.
+        | Q(kind=Kind.MEMO, created_at__gt=now - JOIN_LINK_RETRY_FOR)
         # The link of a patron still in line, for a day after joining.
         | Q(
             kind=Kind.WAITING_JOINED,

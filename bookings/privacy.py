@@ -1,8 +1,9 @@
 """Personal data: erased on schedule or on request, exported on request, and access logged.
 
-What is erased: the patron's name, phone, e-mail, free-text need and the staff notes, also from
-the admin's change history, and the comments of feedback answers. What stays: when, where, with
-whom, device, topics, channel and status — the anonymous facts the statistics need.
+What is erased: the patron's name, phone, e-mail, free-text need, the staff notes and the
+guide's memo for the patron, also from the admin's change history, and the comments of feedback
+answers. The shared instructions a memo carried stay. What stays: when, where, with whom,
+device, topics, channel and status — the anonymous facts the statistics need.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bookings.feedback import feedback_comments_purge
-from bookings.models import AccessLogEntry, Booking, Notification, WaitingListEntry
+from bookings.models import AccessLogEntry, Booking, Memo, Notification, WaitingListEntry
 
 ERASED_NAME = "–"
 
@@ -43,6 +44,7 @@ def bookings_erase(bookings: QuerySet[Booking], *, now: dt.datetime) -> int:
             staff_notes="",
             personal_data_erased_at=now,
         )
+        Memo.objects.filter(booking_id__in=ids).delete()
         # Message error texts may quote an address; the messages themselves are not needed.
         Notification.objects.filter(booking_id__in=ids).update(error="")
         _erase_history(Booking, ids)
@@ -98,6 +100,7 @@ def booking_export(booking: Booking) -> dict:
         .prefetch_related("topics", "notifications")
         .get(pk=booking.pk)
     )
+    memo = Memo.objects.with_instructions().filter(booking=booking).first()
     return {
         "name": booking.patron_name,
         "phone": booking.phone,
@@ -117,6 +120,7 @@ def booking_export(booking: Booking) -> dict:
         # no key to this booking, so it cannot be part of an export.
         "feedback_allowed": booking.feedback_allowed,
         "booked_at": booking.created_at.isoformat(),
+        "memo": _memo_export(memo),
         "messages": [
             {
                 "kind": n.kind,
@@ -126,6 +130,19 @@ def booking_export(booking: Booking) -> dict:
             }
             for n in booking.notifications.all()
         ],
+    }
+
+
+def _memo_export(memo: Memo | None) -> dict | None:
+    if memo is None:
+        return None
+    return {
+        "what_we_did": memo.what_we_did,
+        "next_steps": memo.next_step_lines,
+        "links": memo.links,
+        "instructions": [attached.instruction.published["title"] for attached in memo.attached],
+        "written_at": memo.written_at.isoformat(),
+        "sent_at": memo.sent_at.isoformat() if memo.sent_at else None,
     }
 
 

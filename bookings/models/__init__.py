@@ -12,6 +12,7 @@ from .library import (
     Weekday,
     WeeklySchedule,
 )
+from .memo import Instruction, Memo, MemoInstruction
 from .notification import Notification
 from .slot import Slot, SlotQuerySet
 from .waiting_list import PartOfDay, WaitingListEntry
@@ -26,7 +27,10 @@ __all__ = [
     "FeedbackAnswer",
     "FeedbackInvitation",
     "Guide",
+    "Instruction",
     "Library",
+    "Memo",
+    "MemoInstruction",
     "Notification",
     "PartOfDay",
     "Slot",

@@ -25,6 +25,7 @@ class AccessLogEntry(models.Model):
         SLIP = "slip", pgettext_lazy("access log", "Booking slip")
         DESK_SEARCH = "desk_search", pgettext_lazy("access log", "Patron search at the desk")
         CALENDAR_FEED = "calendar_feed", pgettext_lazy("access log", "Guide's calendar feed")
+        MEMO = "memo", pgettext_lazy("access log", "Memo of a visit")
         EXPORT = "export", pgettext_lazy("access log", "Data export")
         ERASURE = "erasure", pgettext_lazy("access log", "Erasure on request")
 

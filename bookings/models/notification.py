@@ -26,6 +26,7 @@ class Notification(models.Model):
         OFFER = "offer", pgettext_lazy("notification", "Time offered from the waiting list")
         WAITING_JOINED = "waiting_joined", pgettext_lazy("notification", "Joined the waiting list")
         FEEDBACK = "feedback", pgettext_lazy("notification", "Feedback question")
+        MEMO = "memo", pgettext_lazy("notification", "Memo of the visit")
 
     class Channel(models.TextChoices):
         EMAIL = "email", pgettext_lazy("notification channel", "E-mail")

@@ -19,6 +19,7 @@ urlpatterns = [
     # Short, as the text message that carries it must be: /f/ and a 22-character token.
     path("f/<str:token>/", feedback_views.feedback_form, name="feedback"),
     path("booking/<str:token>/", views.booking_detail, name="booking_detail"),
+    path("booking/<str:token>/memo/", views.booking_memo, name="booking_memo"),
     path("booking/<str:token>/calendar.ics", views.booking_calendar, name="booking_calendar"),
     path("booking/<str:token>/cancel/", views.booking_cancel, name="booking_cancel"),
     path("booking/<str:token>/erase/", views.booking_erase, name="booking_erase"),

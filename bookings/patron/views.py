@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +26,7 @@ from bookings import (
     services,
 )
 from bookings.calendar_file import booking_ics
-from bookings.models import Booking, Library, Slot, WaitingListEntry
+from bookings.models import Booking, Library, Memo, MemoInstruction, Slot, WaitingListEntry
 from bookings.models.private_link import hash_token, token_hash_for
 from bookings.patron.forms import BookingForm, ResizeForm
 from bookings.qr_codes import qr_code_svg
@@ -132,7 +132,8 @@ def _confirmation(request: HttpRequest, booking: Booking, now) -> HttpResponse:
     form sent again finds its own booking (`_sent_before`) and books nothing twice.
     """
     prefetch_related_objects([booking], "topics")  # listed twice on the page: one query
-    context = _booking_page_context(request, booking, now, just_booked=True)
+    # A time just booked has no memo yet: no query to ask.
+    context = _booking_page_context(request, booking, now, just_booked=True, memo=None)
     context["page_path"] = just_booked_url(booking)  # the address this page stands for
     response = render(request, "bookings/booking_detail.html", context)
     add_never_cache_headers(response)  # personal data, as on the private page itself
@@ -212,19 +213,39 @@ def _slot_taken(
     return render(request, "bookings/slot_taken.html", context, status=409)
 
 
+# The instructions of the booking's memo, in their order, as `memo.attached`: one query, made
+# only when there is a memo.
+MEMO_INSTRUCTIONS = Prefetch(
+    "memo__memoinstruction_set",
+    MemoInstruction.objects.select_related("instruction"),
+    to_attr="attached",
+)
+
+
+def _memo(booking: Booking) -> Memo | None:
+    try:
+        return booking.memo
+    except Memo.DoesNotExist:
+        return None
+
+
 def _booking_or_404(token: str) -> Booking:
     # get(), not first(): the hash is unique, and first() would sort by the start for nothing.
     try:
         return (
-            Booking.objects.select_related("library", "guide", "device", "cancelled_for_closure")
-            .prefetch_related("topics")
+            Booking.objects.select_related(
+                "library", "guide", "device", "cancelled_for_closure", "memo"
+            )
+            .prefetch_related("topics", MEMO_INSTRUCTIONS)
             .get(token_hash=hash_token(token))
         )
     except Booking.DoesNotExist:
         raise Http404 from None
 
 
-def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_booked) -> dict:
+def _booking_page_context(
+    request: HttpRequest, booking: Booking, now, *, just_booked, memo: Memo | None
+) -> dict:
     private_link = request.build_absolute_uri(booking_url(booking))
     context = {
         "booking": booking,
@@ -233,6 +254,7 @@ def _booking_page_context(request: HttpRequest, booking: Booking, now, *, just_b
         "just_booked": just_booked,
         "private_link": private_link,
         "today": timezone.localdate(now),
+        "memo": memo,
     }
     if booking.is_active:  # what happens next, and the code on the printout
         context["sent"] = notifications.patron_messages(booking)
@@ -263,8 +285,20 @@ def short_private_link(request: HttpRequest, token: str) -> HttpResponse:
 def booking_detail(request: HttpRequest, token: str) -> HttpResponse:
     booking = _booking_or_404(token)
     just_booked = request.GET.get("new") == "1"
-    context = _booking_page_context(request, booking, timezone.now(), just_booked=just_booked)
+    context = _booking_page_context(
+        request, booking, timezone.now(), just_booked=just_booked, memo=_memo(booking)
+    )
     return render(request, "bookings/booking_detail.html", context)
+
+
+@abuse.limit_private_links
+def booking_memo(request: HttpRequest, token: str) -> HttpResponse:
+    """The guide's memo alone, in large print, to read and to print on one A4 page."""
+    booking = _booking_or_404(token)
+    memo = _memo(booking)
+    if memo is None:
+        raise Http404
+    return render(request, "bookings/booking_memo.html", {"booking": booking, "memo": memo})
 
 
 @abuse.limit_private_links

@@ -5,6 +5,7 @@ from bookings.staff import (
     closure_views,
     desk_views,
     guide_settings_views,
+    memo_views,
     schedule_views,
     statistics_views,
 )
@@ -23,6 +24,12 @@ urlpatterns = [
         "bookings/<id:booking_id>/move/<id:slot_id>/",
         desk_views.desk_move_to,
         name="desk_move_to",
+    ),
+    path("bookings/<id:booking_id>/memo/", memo_views.booking_memo, name="booking_memo"),
+    path(
+        "bookings/<id:booking_id>/memo/send/",
+        memo_views.booking_memo_send,
+        name="booking_memo_send",
     ),
     path("bookings/<id:booking_id>/cancel/", desk_views.desk_cancel, name="desk_cancel"),
     path("absence/", closure_views.guide_absent, name="guide_absent"),

@@ -7,6 +7,7 @@ from bookings.models import (
     Closure,
     DeviceType,
     Guide,
+    Instruction,
     Library,
     Slot,
     Topic,
@@ -17,7 +18,17 @@ pytestmark = pytest.mark.django_db
 
 
 def counts() -> dict:
-    models = [Library, Guide, WeeklySchedule, Closure, DeviceType, Topic, Slot, Booking]
+    models = [
+        Library,
+        Guide,
+        WeeklySchedule,
+        Closure,
+        DeviceType,
+        Topic,
+        Slot,
+        Booking,
+        Instruction,
+    ]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -31,6 +42,9 @@ def test_seed_demo_creates_two_libraries_with_liminka_and_can_run_again():
     assert first["Library"] == 2 and first["Guide"] >= 2 and first["Closure"] >= 1
     assert first["Slot"] > 0 and first["Booking"] >= 1
     assert first["DeviceType"] == 4 and first["Topic"] >= 8
+    published = Instruction.objects.published()
+    assert published.filter(language="fi").count() >= 2
+    assert published.filter(language="sv", topic__name_fi="Suomi.fi").count() >= 1
 
 
 def test_seed_demo_publishes_the_principles_and_the_information_pages(client):

@@ -15,8 +15,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.utils import timezone
 
-from bookings import feedback, services, waiting_list
-from bookings.models import Booking, FeedbackAnswer, FeedbackInvitation, Guide, Slot
+from bookings import feedback, memos, services, waiting_list
+from bookings.models import Booking, FeedbackAnswer, FeedbackInvitation, Guide, Instruction, Slot
 from bookings.models.private_link import feedback_token_for
 from tests import factories
 
@@ -41,6 +41,8 @@ class PublicSite:
     waiting_token: str
     feedback_token: str
     answered_feedback_token: str
+    memo_token: str
+    memo_booking_pk: int
 
     def urls(self, language: str) -> dict[str, str]:
         """Every public page reached by a plain GET, by name."""
@@ -58,6 +60,8 @@ class PublicSite:
             "booking_cancelled": f"{p}/booking/{self.cancelled_token}/",
             "booking_cancelled_by_library": f"{p}/booking/{self.library_cancelled_token}/",
             "slot_taken": f"{p}/libraries/{slug}/book/{self.taken_slot.pk}/",
+            "booking_with_memo": f"{p}/booking/{self.memo_token}/",
+            "booking_memo": f"{p}/booking/{self.memo_token}/memo/",
             "waiting_list_join": f"{p}/libraries/{slug}/waiting-list/",
             "waiting_entry": f"{p}/waiting/{self.waiting_token}/",
             "waiting_leave": f"{p}/waiting/{self.waiting_token}/leave/",
@@ -139,6 +143,16 @@ def make_public_site() -> PublicSite:
         reason="Joululoma",
     )
     feedback_token, answered_feedback_token = _feedback_forms(liminka, maria, devices[0])
+    # The guide's memo of the taken time, with a shared instruction.
+    instruction = make_published_instruction(topic=topic)
+    memos.memo_save(
+        booking=taken,
+        what_we_did="Otimme Suomi.fi-sovelluksen käyttöön ja kokeilimme kirjautumista.",
+        next_steps="Kirjaudu itse kerran viikossa.\nSoita kirjastoon, jos jokin ei onnistu.",
+        links=memos.links_from_text("https://www.suomi.fi Suomi.fi"),
+        instructions=[instruction],
+        now=now,
+    )
     call_command("seed_principles", verbosity=0)
     call_command("seed_pages", verbosity=0)
     return PublicSite(
@@ -153,6 +167,8 @@ def make_public_site() -> PublicSite:
         waiting_token=entry.token,
         feedback_token=feedback_token,
         answered_feedback_token=answered_feedback_token,
+        memo_token=taken.token,
+        memo_booking_pk=taken.pk,
     )
 
 
@@ -181,6 +197,19 @@ def _feedback_forms(library, guide, device) -> tuple[str, str]:
     return tokens[0], tokens[1]
 
 
+def make_published_instruction(**fields) -> Instruction:
+    """A shared instruction, published, as staff keep them in the admin."""
+    data = {
+        "title": "Suomi.fi-sovelluksen käyttöönotto",
+        "language": "fi",
+        "steps": "Avaa sovelluskauppa.\nAsenna Suomi.fi-sovellus.\nTunnistaudu pankkitunnuksilla.",
+        "links": "https://www.suomi.fi/suomi-fi-sovellus Suomi.fi-sovelluksen ohjeet",
+        **fields,
+    }
+    instruction = Instruction.objects.create(**data)
+    return memos.instruction_publish(instruction=instruction, user=None, now=timezone.now())
+
+
 STAFF_PASSWORD = "a long enough password for the survey"
 
 
@@ -198,6 +227,7 @@ class StaffSite:
     closure_pk: int
     holiday: dt.date
     clock_change: dt.date
+    memo_booking_pk: int
 
     def urls(self, language: str) -> dict[str, str]:
         """Every staff page reached by a plain GET (the admin itself aside), by name."""
@@ -229,6 +259,9 @@ class StaffSite:
                 f"&starts_on={day:%Y-%m-%d}&ends_on={day - dt.timedelta(days=1):%Y-%m-%d}"
             ),
             "my_settings": f"{p}/staff/me/",
+            # A memo written, with its instruction; an empty one sent (its errors).
+            "staff_memo": f"{p}/staff/bookings/{self.memo_booking_pk}/memo/",
+            "staff_memo_errors": f"{p}/staff/bookings/{self.booking.pk}/memo/",
         }
 
 
@@ -322,4 +355,5 @@ def make_staff_site(site: PublicSite) -> StaffSite:
         closure_pk=closure.pk,
         holiday=holiday,
         clock_change=clock_change,
+        memo_booking_pk=site.memo_booking_pk,
     )

@@ -118,6 +118,8 @@ PAGE_NAMES = [
     "booking_cancelled",
     "booking_cancelled_by_library",
     "slot_taken",
+    "booking_with_memo",
+    "booking_memo",
     "waiting_list_join",
     "waiting_list_join_errors",
     "waiting_entry",
@@ -135,6 +137,7 @@ PAGE_NAMES = [
 STAFF_ERROR_STATES = {
     "desk_book_errors": ("desk_book", submit_empty("main form")),
     "guide_absent_errors": ("guide_absent", submit_empty("main form")),
+    "staff_memo_errors": ("staff_memo_errors", submit_empty("main form[method=post]")),
 }
 # The printed day is reached through its entry (/staff/day/), which goes on to the library's day.
 STAFF_PAGE_NAMES = [
@@ -159,6 +162,8 @@ STAFF_PAGE_NAMES = [
     "statistics_year",
     "statistics_errors",
     "my_settings",
+    "staff_memo",
+    "staff_memo_errors",
 ]
 EXPECTED_STATUS = {"not_found": 404, "slot_taken": 409}
 

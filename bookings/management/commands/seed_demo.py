@@ -8,13 +8,14 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from bookings import services
+from bookings import memos, services
 from bookings.models import (
     Booking,
     Closure,
     DeviceType,
     FeedbackAnswer,
     Guide,
+    Instruction,
     Library,
     Topic,
     WeeklySchedule,
@@ -142,6 +143,42 @@ GUIDES = [
 VIDEO_LINKS = {"aki": "https://meet.jit.si/digiopas-demo-aki"}
 
 
+# Shared instructions (published), by the Finnish name of their topic: guides add them to memos.
+INSTRUCTIONS = [
+    {
+        "title": "Suomi.fi-sovelluksen käyttöönotto",
+        "language": "fi",
+        "topic": "Suomi.fi",
+        "steps": "Avaa puhelimen sovelluskauppa (Play Kauppa tai App Store).\n"
+        "Hae sanalla Suomi.fi ja asenna Suomi.fi-sovellus.\n"
+        "Avaa sovellus ja valitse Tunnistaudu.\n"
+        "Tunnistaudu pankkitunnuksilla tai mobiilivarmenteella.\n"
+        "Valitse itsellesi PIN-koodi. Älä kerro sitä kenellekään.",
+        "links": "https://www.suomi.fi/suomi-fi-sovellus Suomi.fi-sovelluksen ohjeet",
+    },
+    {
+        "title": "Ottaa kuvakaappaus",
+        "language": "fi",
+        "topic": "Valokuvat",
+        "steps": "Avaa näkymä, josta haluat kuvan.\n"
+        "Paina yhtä aikaa virtanäppäintä ja äänenvoimakkuuden alas-näppäintä.\n"
+        "Kuva tallentuu puhelimen kuviin, kansioon Kuvakaappaukset.",
+        "links": "",
+    },
+    {
+        "title": "Ta i bruk Suomi.fi-appen",
+        "language": "sv",
+        "topic": "Suomi.fi",
+        "steps": "Öppna appbutiken i telefonen (Play Butik eller App Store).\n"
+        "Sök på Suomi.fi och installera Suomi.fi-appen.\n"
+        "Öppna appen och välj Identifiera dig.\n"
+        "Identifiera dig med bankkoder eller mobilcertifikat.\n"
+        "Välj en PIN-kod. Berätta den inte för någon.",
+        "links": "https://www.suomi.fi/suomi-fi-appen Anvisningar för Suomi.fi-appen",
+    },
+]
+
+
 def _add_or_fill(model, lookup: dict, texts: dict, **defaults):
     """The row `lookup` finds, made with `texts` if missing; a row made before the texts had
     translations gets the ones it lacks (nothing staff wrote is overwritten)."""
@@ -202,6 +239,7 @@ class Command(BaseCommand):
             CLOSURE_REASON,
             ends_on=christmas + dt.timedelta(days=16),
         )
+        self._instructions(now=timezone.now())
         made = services.slots_generate(start_on=monday, weeks=6)
         booked = self._demo_bookings(libraries["liminka"])
         self._demo_feedback(libraries["liminka"])
@@ -228,6 +266,17 @@ class Command(BaseCommand):
             )
             for n in range(14)
         )
+
+    def _instructions(self, *, now: dt.datetime) -> None:
+        """Each demo instruction once, published; one staff have edited is left as it is."""
+        for data in INSTRUCTIONS:
+            topic = Topic.objects.filter(name_fi=data["topic"]).first()
+            fields = {key: value for key, value in data.items() if key != "topic"}
+            instruction, created = Instruction.objects.get_or_create(
+                title=data["title"], defaults={**fields, "topic": topic}
+            )
+            if created:
+                memos.instruction_publish(instruction=instruction, user=None, now=now)
 
     def _demo_bookings(self, library: Library) -> int:
         if Booking.objects.filter(library=library).exists():
