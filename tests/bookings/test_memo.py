@@ -59,7 +59,9 @@ def visit(library, suomi_fi, now):
     booking = make_booking(
         slot=slot, now=now - dt.timedelta(days=3), topics=[suomi_fi], language="fi"
     )
-    return booking_record_attendance(booking=booking, status="attended", staff_notes=STAFF_NOTE)
+    return booking_record_attendance(
+        booking=booking, status="attended", staff_notes=STAFF_NOTE, now=now
+    )
 
 
 @pytest.fixture
