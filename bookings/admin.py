@@ -31,6 +31,7 @@ from bookings.models import (
     Instruction,
     Library,
     Notification,
+    Referral,
     Slot,
     Topic,
     WaitingListEntry,
@@ -449,6 +450,18 @@ class DeviceTypeAdmin(TranslationAdmin, ArchivedNotDeletedAdmin):
         return {row["device"]: row["n"] for row in used}
 
 
+@admin.register(Referral)
+class ReferralAdmin(TranslationAdmin, ArchivedNotDeletedAdmin):
+    list_display = ["name", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+    def bookings_using(self, objs) -> dict[int, int]:
+        used = Booking.objects.filter(referral__in=objs).values("referral").annotate(n=Count("pk"))
+        return {row["referral"]: row["n"] for row in used}
+
+
 @admin.register(Topic)
 class TopicAdmin(TranslationAdmin, ArchivedNotDeletedAdmin):
     list_display = ["name", "bring_note", "suggested_minutes", "position", "is_active"]
@@ -660,7 +673,7 @@ class BookingAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         "channel",
         "status",
     ]
-    list_filter = ["library", "guide", "status", "channel", "way", "device", "starts_at"]
+    list_filter = ["library", "guide", "status", "channel", "way", "outcome", "device", "starts_at"]
     list_select_related = ["guide", "library", "device"]
     search_fields = ["patron_name", "phone", "email"]
     date_hierarchy = "starts_at"
@@ -697,6 +710,7 @@ class BookingAdmin(PhoneNumbersMixin, LibraryScopedAdmin):
         ),
         (_("Patron"), {"fields": ["patron_name", "phone", "email", "language"]}),
         (_("Need"), {"fields": ["device", "need", "channel"]}),
+        (_("Outcome"), {"fields": ["outcome", "referral"]}),
         (
             _("History"),
             {

@@ -35,6 +35,7 @@ from bookings.models import (
     Guide,
     Library,
     Notification,
+    Referral,
     Slot,
     Topic,
     WaitingListEntry,
@@ -535,22 +536,39 @@ ATTENDANCE_STATUSES = (Booking.Status.BOOKED, Booking.Status.ATTENDED, Booking.S
 
 
 def booking_record_attendance(
-    *, booking: Booking, status: str, staff_notes: str, now: dt.datetime
+    *,
+    booking: Booking,
+    status: str,
+    staff_notes: str,
+    now: dt.datetime,
+    outcome: str = "",
+    referral: Referral | None = None,
 ) -> Booking:
-    """The guide marks a booking attended or no-show (or back to booked) and keeps a short note.
+    """The guide marks a booking attended or no-show (or back to booked) and keeps a short note;
+    for an attended visit, what came of it if they say (`outcome`, and where the patron was
+    `referral` to). A visit not attended has no outcome.
 
     The slots stay with the booking either way: the time was used, or held, for this patron.
     A visit marked attended opens its feedback form (`feedback.feedback_invite`).
     """
     if status not in ATTENDANCE_STATUSES:
         raise ValidationError(_("Choose attended, did not come, or booked."), code="status")
+    if status != Booking.Status.ATTENDED:
+        outcome, referral = "", None
+    if outcome and outcome not in Booking.Outcome.values:
+        raise ValidationError(_("Please choose an outcome from the list."), code="outcome")
+    if outcome == Booking.Outcome.REFERRED and referral is None:
+        raise ValidationError(_("Please choose where the patron was referred."), code="referral")
+    if outcome != Booking.Outcome.REFERRED:
+        referral = None
     with transaction.atomic():
         booking = Booking.objects.select_for_update().get(pk=booking.pk)
         if booking.status == Booking.Status.CANCELLED:
             raise ValidationError(_("A cancelled booking cannot be marked."), code="cancelled")
         booking.status = status
         booking.staff_notes = staff_notes
-        booking.save(update_fields=["status", "staff_notes", "updated_at"])
+        booking.outcome, booking.referral = outcome, referral
+        booking.save(update_fields=["status", "staff_notes", "outcome", "referral", "updated_at"])
         if status == Booking.Status.ATTENDED:
             feedback.feedback_invite(booking=booking, now=now)
     return booking

@@ -8,7 +8,7 @@ the patron's language too.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from bookings.models import Closure, DeviceType, Library, Topic
+from bookings.models import Closure, DeviceType, Library, Referral, Topic
 
 
 @register(Library)
@@ -29,3 +29,8 @@ class TopicTranslation(TranslationOptions):
 @register(Closure)
 class ClosureTranslation(TranslationOptions):
     fields = ("reason",)
+
+
+@register(Referral)
+class ReferralTranslation(TranslationOptions):
+    fields = ("name",)

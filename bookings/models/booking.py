@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from bookings.phone_numbers import phone_as_written
 
-from .library import Closure, DeviceType, Guide, Library, Topic, Way
+from .library import Closure, DeviceType, Guide, Library, Referral, Topic, Way
 from .private_link import private_token_for
 
 
@@ -22,6 +22,11 @@ class Booking(models.Model):
         CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
         ATTENDED = "attended", pgettext_lazy("booking status", "Attended")
         NO_SHOW = "no_show", pgettext_lazy("booking status", "Did not come")
+
+    class Outcome(models.TextChoices):
+        SOLVED = "solved", pgettext_lazy("visit outcome", "Solved")
+        ANOTHER_VISIT = "another_visit", pgettext_lazy("visit outcome", "Needs another visit")
+        REFERRED = "referred", pgettext_lazy("visit outcome", "Referred elsewhere")
 
     class Channel(models.TextChoices):
         ONLINE = "online", pgettext_lazy("booking channel", "Online")
@@ -73,6 +78,23 @@ class Booking(models.Model):
         choices=Way.choices,
         default=Way.LIBRARY,
         db_default=Way.LIBRARY,
+    )
+    # What came of an attended visit, if the guide said: counted in the statistics.
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=20,
+        choices=Outcome.choices,
+        blank=True,
+        default="",
+        db_default="",
+    )
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("referred to"),
     )
     # For guidance by video: this visit's own meeting address, else the guide's.
     video_link = models.URLField(

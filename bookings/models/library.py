@@ -289,6 +289,26 @@ class DeviceType(models.Model):
         return self.name
 
 
+class Referral(models.Model):
+    """Where a guide may send a patron whose matter the library cannot solve (the bank,
+    Kansalaisneuvonta, Kela's service point…): a list staff keep, counted in the statistics."""
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Past visits point here: a place no longer used is archived, never deleted.
+    is_active = models.BooleanField(
+        _("in use"), default=True, help_text=_("Untick to stop offering it when marking a visit.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100)
     bring_note = models.CharField(

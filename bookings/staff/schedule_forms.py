@@ -13,11 +13,12 @@ from bookings.forms import (
     CHOOSE_A_LIBRARY,
     FIRST_YEAR,
     LAST_YEAR,
+    ChoiceOfRow,
     IsoDateInput,
     day_within_years,
     visible_text,
 )
-from bookings.models import Booking, Guide, Library
+from bookings.models import Booking, Guide, Library, Referral
 from bookings.services import ATTENDANCE_STATUSES
 
 # "2026-W50" from a week picker; "2026-50", "50/2026" and "50.2026" typed where there is none.
@@ -136,6 +137,20 @@ class AttendanceForm(forms.Form):
         required=False,
         max_length=Booking._meta.get_field("staff_notes").max_length,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    outcome = forms.ChoiceField(
+        label=_("What came of the visit"),
+        required=False,
+        choices=[("", _("Not said")), *Booking.Outcome.choices],
+        error_messages={"invalid_choice": _("Please choose an outcome from the list.")},
+    )
+    referral = ChoiceOfRow(
+        label=_("Referred to"),
+        queryset=Referral.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("Choose where"),
+        error_messages={"invalid_choice": _("Please choose where the patron was referred.")},
     )
 
     def clean_staff_notes(self) -> str:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from bookings import privacy
 from bookings.access import visible_libraries
-from bookings.models import AccessLogEntry, Booking, Library
+from bookings.models import AccessLogEntry, Booking, Library, Referral
 from bookings.services import booking_record_attendance
 from bookings.staff import daily_schedule as reads
 from bookings.staff.schedule_forms import AttendanceForm, DayForm, WeekForm
@@ -75,7 +75,13 @@ def library_day(request: HttpRequest, library_slug: str) -> HttpResponse:
             detail=form.cleaned_data["day"].isoformat(),
             now=timezone.now(),
         )
-    context = {"form": form, "library": library, "schedule": schedule}
+    context = {
+        "form": form,
+        "library": library,
+        "schedule": schedule,
+        # Read once, and only if a visit's attendance form shows them.
+        "referrals": Referral.objects.filter(is_active=True),
+    }
     return render(request, "staff/daily_schedule.html", context)
 
 
@@ -98,6 +104,13 @@ def record_attendance(request: HttpRequest, booking_id: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _saved_message(booking))
+            if booking.outcome == Booking.Outcome.ANOTHER_VISIT and request.user.has_perm(
+                "bookings.add_booking"
+            ):
+                # The next visit with the same guide, booked while the patron is still there.
+                messages.info(request, _("Choose the next visit with the same guide."))
+                query = urlencode({"library": booking.library_id, "guide": booking.guide_id})
+                return redirect(f"{reverse('staff:desk_day')}?{query}")
     guide = request.POST.get("guide", "")
     day = timezone.localdate(booking.starts_at).isoformat()
     url = day_url(booking.library, day=day, guide=guide if guide.isdigit() else "")

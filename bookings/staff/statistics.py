@@ -12,15 +12,25 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.fields import DateField
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncWeek
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from bookings.clock import local_midnight, local_zone
-from bookings.models import Booking, DeviceType, Guide, Library, Slot, Topic, Way, Weekday
+from bookings.models import (
+    Booking,
+    DeviceType,
+    Guide,
+    Library,
+    Slot,
+    Topic,
+    Way,
+    Weekday,
+)
 
 # Bookings that kept their time: they count as booked time and in the breakdowns. Cancelled
 # bookings free their slots and are counted only in the status figures.
@@ -156,6 +166,8 @@ class Figures:
     by_status: list[Row]
     by_channel: list[Row]
     by_way: list[Row]
+    by_outcome: list[Row]
+    by_referral: list[Row]
     by_device: list[Row]
     by_topic: list[Row]
     by_weekday_hour: WeekdayHours
@@ -236,14 +248,19 @@ def by_guide(slots: QuerySet[Slot], bookings: QuerySet[Booking]) -> list[GuideRo
 
 def by_status_and_channel(
     bookings: QuerySet[Booking],
-) -> tuple[list[Row], list[Row], list[Row], int]:
+) -> tuple[list[Row], list[Row], list[Row], list[Row], int]:
     """One aggregate: bookings per status (all), per channel, per way of guidance and without
-    a device (kept)."""
+    a device (kept), and the attended visits per outcome."""
     kept = Q(status__in=KEPT_STATUSES)
     counts = bookings.aggregate(
         **{f"status_{s.value}": Count("pk", filter=Q(status=s)) for s in Booking.Status},
         **{f"channel_{c.value}": Count("pk", filter=kept & Q(channel=c)) for c in Booking.Channel},
         **{f"way_{w.value}": Count("pk", filter=kept & Q(way=w)) for w in Way},
+        **{
+            f"outcome_{o.value}": Count("pk", filter=Q(status=Booking.Status.ATTENDED, outcome=o))
+            for o in Booking.Outcome
+        },
+        outcome_unsaid=Count("pk", filter=Q(status=Booking.Status.ATTENDED, outcome="")),
         no_device=Count("pk", filter=kept & Q(device__isnull=True)),
     )
     # Attended and no-show first: they are what managers ask about.
@@ -256,7 +273,26 @@ def by_status_and_channel(
     by_status = [Row(s.label, counts[f"status_{s.value}"]) for s in statuses]
     by_channel = [Row(c.label, counts[f"channel_{c.value}"]) for c in Booking.Channel]
     by_way = [Row(w.label, counts[f"way_{w.value}"]) for w in Way]
-    return by_status, by_channel, by_way, counts["no_device"]
+    by_outcome = [Row(o.label, counts[f"outcome_{o.value}"]) for o in Booking.Outcome]
+    by_outcome.append(Row(_("Attended, outcome not said"), counts["outcome_unsaid"]))
+    return by_status, by_channel, by_way, by_outcome, counts["no_device"]
+
+
+def by_referral(bookings: QuerySet[Booking]) -> list[Row]:
+    """Attended visits referred elsewhere, per place, named in the active language (one query;
+    archived places too, while their visits fall in the period)."""
+    language = translation.get_language() or "fi"
+    named = f"referral__name_{language[:2]}"
+    if named not in {f"referral__name_{code}" for code, _name in settings.LANGUAGES}:
+        named = "referral__name_fi"
+    rows = (
+        bookings.filter(status=Booking.Status.ATTENDED, referral__isnull=False)
+        .order_by()
+        .values_list("referral__position", named, "referral__name_fi")
+        .annotate(count=Count("pk"))
+    )
+    # A place without a name in this language is named in Finnish, as everywhere else.
+    return [Row(name or fallback, count) for _position, name, fallback, count in sorted(rows)]
 
 
 def by_device(kept: QuerySet[Booking], *, no_device: int) -> list[Row]:
@@ -350,7 +386,7 @@ def figures_for(
     period: Period,
     guide: Guide | None = None,
 ) -> Figures:
-    """Every figure of the statistics page, in ten queries whatever the data size.
+    """Every figure of the statistics page, in eleven queries whatever the data size.
 
     `libraries` is what the user may see (a queryset is used as a subquery); `guide` narrows
     everything to one guide.
@@ -359,7 +395,7 @@ def figures_for(
     bookings = _bookings(libraries, period, guide)
     kept = bookings.filter(status__in=KEPT_STATUSES)
     guides = by_guide(slots, bookings)
-    by_status, by_channel, by_way, no_device = by_status_and_channel(bookings)
+    by_status, by_channel, by_way, by_outcome, no_device = by_status_and_channel(bookings)
     return Figures(
         period=period,
         # Totals add up the per-guide rows the database grouped: no extra query.
@@ -369,6 +405,8 @@ def figures_for(
         by_status=by_status,
         by_channel=by_channel,
         by_way=by_way,
+        by_outcome=by_outcome,
+        by_referral=by_referral(bookings),
         by_device=by_device(kept, no_device=no_device),
         by_topic=by_topic(kept),
         by_weekday_hour=by_weekday_hour(kept),
@@ -400,6 +438,8 @@ def figures_as_rows(figures: Figures) -> Iterator[list]:
         (_("Bookings by status"), figures.by_status),
         (_("Bookings by channel"), figures.by_channel),
         (_("Bookings by way of guidance"), figures.by_way),
+        (_("Attended visits by outcome"), figures.by_outcome),
+        (_("Attended visits referred elsewhere"), figures.by_referral),
         (_("Bookings by device"), figures.by_device),
         (_("Bookings by topic"), figures.by_topic),
         (_("Booked how long ahead"), figures.by_lead_time),

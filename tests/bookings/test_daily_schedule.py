@@ -489,12 +489,13 @@ def test_the_day_needs_the_same_queries_however_many_bookings(
     # 5 the libraries the user may see (the page's library among them, and the choices),
     # 6 the library's guides (the choices), 7 the day's slots with guide, booking, device and
     # waiting-list entry, 8 the bookings' topics, 9 the closures of the day,
-    # 10 the access-log row (who opened this day's personal data).
-    with django_assert_num_queries(10):
+    # 10 the access-log row (who opened this day's personal data), 11 the referral places the
+    # attendance forms offer (read once for all of them).
+    with django_assert_num_queries(11):
         small = staff_client.get(url)
 
     add_a_busy_day(day.library, count=12)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         large = staff_client.get(url)
 
     assert small.context["schedule"].booking_count == 2

@@ -525,4 +525,4 @@ def test_the_page_needs_the_same_queries_however_much_there_is(client, december)
     # 8 bookings by status and channel, 9 bookings by device, 10 the devices, 11 topic links
     # by topic, 12 the topics, 13 weekday and hour, 14 how long ahead, 15 weeks,
     # 16 the library choices, 17 the guide choices.
-    assert len(small) == len(large) == 17
+    assert len(small) == len(large) == 18

@@ -17,6 +17,7 @@ from bookings.models import (
     Guide,
     Instruction,
     Library,
+    Referral,
     Topic,
     WeeklySchedule,
 )
@@ -114,6 +115,20 @@ LIBRARIES = [
         "phone": "08 000 0001",
     },
 ]
+# Where guides send a patron whose matter the library cannot solve.
+REFERRALS = [
+    {"name_fi": "Pankin konttori", "name_sv": "Bankkontoret", "name_en": "The bank's branch"},
+    {
+        "name_fi": "Kansalaisneuvonta",
+        "name_sv": "Medborgarrådgivningen",
+        "name_en": "Citizens' Advice (Kansalaisneuvonta)",
+    },
+    {
+        "name_fi": "Kelan palvelupiste",
+        "name_sv": "FPA:s serviceställe",
+        "name_en": "Kela's service point",
+    },
+]
 CLOSURE_REASON = {"reason_fi": "Joululoma", "reason_sv": "Jullov", "reason_en": "Christmas break"}
 # (username, display name, library slugs, languages, [(library, weekday, start, end, ways)])
 AT_LIBRARY = {}
@@ -200,6 +215,8 @@ class Command(BaseCommand):
             _add_or_fill(DeviceType, {"name_fi": texts["name_fi"]}, texts, position=position)
         for position, texts in enumerate(TOPICS):
             _add_or_fill(Topic, {"name_fi": texts["name_fi"]}, texts, position=position)
+        for position, texts in enumerate(REFERRALS):
+            _add_or_fill(Referral, {"name_fi": texts["name_fi"]}, texts, position=position)
         libraries = {
             data["slug"]: _add_or_fill(Library, {"slug": data["slug"]}, data) for data in LIBRARIES
         }
