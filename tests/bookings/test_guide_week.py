@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import strip_tags
 
+from bookings.models import Booking, Way
 from bookings.staff.daily_schedule import CellKind, guide_week
 from tests.factories import (
     helsinki,
@@ -274,3 +275,13 @@ def test_the_phone_list_names_each_day_and_the_patron_booked(client, week):
     assert phone_list.startswith("Monday 21.12. 10.00 Free 10.15 Booked: Aino Asiakas")
     assert "Wednesday 23.12. No times on this day." in phone_list
     assert '<script src="/static/js/print-button.js" defer></script>' in html
+
+
+def test_a_visit_by_phone_says_so_in_the_week(client, week):
+    Booking.objects.filter(pk=week.booking.pk).update(way=Way.PHONE)
+    client.force_login(make_staff(week.library, permissions=["view_booking"]))
+
+    page = text(client.get(week_url(week.library, week.maria, week="2026-W52")))
+
+    assert "10.15 Booked: Aino Asiakas (by phone)" in page  # the day list a phone shows
+    assert "10.15 Booked Aino Asiakas (by phone) Closed" in page  # the grid for paper
