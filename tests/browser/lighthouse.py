@@ -79,8 +79,38 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
     raise SystemExit("The server did not start.")
 
 
-def pages_to_audit(base: str) -> dict[str, str]:
-    """The landing page, free times, booking form, a fresh confirmation and the principles."""
+# The guide's memo of the visit Lighthouse booked, written as staff would (with the demo's
+# first shared instruction), so that the patron's memo page can be audited too.
+WRITE_A_MEMO = """
+from django.utils import timezone
+from bookings import memos
+from bookings.models import Booking, Instruction
+booking = Booking.objects.get(patron_name="Lighthouse Demo")
+memos.memo_save(
+    booking=booking,
+    what_we_did="Otimme Suomi.fi-sovelluksen käyttöön.",
+    next_steps="Kirjaudu itse kerran viikossa.\\nSoita kirjastoon, jos jokin ei onnistu.",
+    links=memos.links_from_text("https://www.suomi.fi Suomi.fi"),
+    instructions=Instruction.objects.exclude(published_at=None)[:1],
+    now=timezone.now(),
+)
+"""
+
+
+def write_a_memo(env: dict) -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", WRITE_A_MEMO],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"Writing the memo failed:\n{done.stdout}{done.stderr}")
+
+
+def pages_to_audit(base: str, env: dict) -> dict[str, str]:
+    """The landing page, free times, booking form, a fresh confirmation, the principles, the
+    embeddable list of next times, and the patron's memo page."""
     cookies = CookieJar(LocalCookiePolicy())
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
     free_times = f"{base}/libraries/liminka/"
@@ -109,12 +139,15 @@ def pages_to_audit(base: str) -> dict[str, str]:
     if address is None:
         raise SystemExit(f"Booking through the form failed; the answer was:\n{answer[:2000]}")
     confirmation = base + unescape(address[1])
+    write_a_memo(env)
     return {
         "landing page": f"{base}/",
         "free times": free_times,
         "booking form": booking_form,
         "confirmation": confirmation,
         "principles": f"{base}/principles/",
+        "embed": f"{base}/libraries/liminka/embed/",
+        "memo": base + urllib.parse.urlsplit(confirmation).path + "memo/",
     }
 
 
@@ -191,7 +224,7 @@ def main() -> int:
         port = free_port()
         server = start_server(port, env)
         try:
-            pages = pages_to_audit(f"http://127.0.0.1:{port}")
+            pages = pages_to_audit(f"http://127.0.0.1:{port}", env)
             # LIGHTHOUSE_REPORTS=folder keeps each page's full JSON report there.
             reports = Path(os.environ.get("LIGHTHOUSE_REPORTS") or folder)
             reports.mkdir(parents=True, exist_ok=True)
