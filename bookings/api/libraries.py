@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from bookings.api.free_times import SLUG
 from bookings.models import WAY_FIELDS, Guide, Library, Way, WeeklySchedule
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 
@@ -23,6 +24,8 @@ def public_libraries(*, now: dt.datetime, slug: str | None = None) -> list[dict]
     """The active libraries (or the one `slug`), by name."""
     libraries = Library.objects.filter(is_active=True)
     if slug is not None:
+        if not SLUG.fullmatch(slug):  # no library has it (a NUL byte would reach PostgreSQL)
+            return []
         libraries = libraries.filter(slug=slug)
     libraries = list(libraries)
     if not libraries:

@@ -306,3 +306,11 @@ def test_times_say_their_ways_of_guidance_and_filter_by_one(client, library, gui
     ]
     assert slot_ids(phone_only) == [by_phone.pk] and at_library.pk in slot_ids(answer)
     assert client.get(f"{API}/libraries/{library.slug}/free-times?way=fax").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["", "/free-times"])
+def test_a_name_no_library_can_have_is_a_json_404(client, library, path):
+    # A NUL byte once reached PostgreSQL, which refuses it in text: a 500 (found by the fuzz).
+    response = client.get(f"{API}/libraries/%00{path}")
+
+    assert response.status_code == 404 and response.json()["detail"]
