@@ -5,13 +5,15 @@ import itertools
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from bookings import services
+from bookings import memos, services
 from bookings.models import (
     Booking,
     Closure,
     DeviceType,
     Guide,
+    Instruction,
     Library,
     Slot,
     Topic,
@@ -103,6 +105,20 @@ def make_device(**overrides) -> DeviceType:
 
 def make_topic(**overrides) -> Topic:
     return Topic.objects.create(**{"name": "Pankkitunnukset", **overrides})
+
+
+def make_instruction(*, publish: bool = True, **overrides) -> Instruction:
+    """A shared instruction, published now (as staff publish them in the admin) unless not."""
+    fields = {
+        "title": "Suomi.fi-sovelluksen käyttöönotto",
+        "steps": "Avaa sovelluskauppa.\nAsenna Suomi.fi-sovellus.",
+        "links": "https://www.suomi.fi Suomi.fi",
+        "language": "fi",
+    }
+    instruction = Instruction.objects.create(**{**fields, **overrides})
+    if publish:
+        memos.instruction_publish(instruction=instruction, user=None, now=timezone.now())
+    return instruction
 
 
 def make_closure(*, library: Library, **overrides) -> Closure:

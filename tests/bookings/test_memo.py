@@ -13,9 +13,9 @@ from bookings.models import Booking, Instruction, Memo, Notification
 from bookings.services import booking_cancel, booking_record_attendance
 from bookings.sms.alphabet import GSM7, measure
 from tests.factories import (
-    helsinki,
     make_booking,
     make_guide,
+    make_instruction,
     make_library,
     make_slot,
     make_staff,
@@ -68,22 +68,6 @@ def visit(library, suomi_fi, now):
 def guide_client(client, library):
     client.force_login(make_staff(library, permissions=["view_booking", "change_booking"]))
     return client
-
-
-def make_instruction(*, publish=True, now=None, **fields) -> Instruction:
-    data = {
-        "title": "Suomi.fi-sovelluksen käyttöönotto",
-        "steps": "Avaa sovelluskauppa.\nAsenna Suomi.fi-sovellus.",
-        "links": "https://www.suomi.fi Suomi.fi",
-        "language": "fi",
-        **fields,
-    }
-    instruction = Instruction.objects.create(**data)
-    if publish:
-        memos.instruction_publish(
-            instruction=instruction, user=None, now=now or helsinki(2026, 11, 1, 9)
-        )
-    return instruction
 
 
 def write(client, booking, **data):

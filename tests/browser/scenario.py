@@ -199,15 +199,14 @@ def _feedback_forms(library, guide, device) -> tuple[str, str]:
 
 def make_published_instruction(**fields) -> Instruction:
     """A shared instruction, published, as staff keep them in the admin."""
-    data = {
-        "title": "Suomi.fi-sovelluksen käyttöönotto",
-        "language": "fi",
-        "steps": "Avaa sovelluskauppa.\nAsenna Suomi.fi-sovellus.\nTunnistaudu pankkitunnuksilla.",
-        "links": "https://www.suomi.fi/suomi-fi-sovellus Suomi.fi-sovelluksen ohjeet",
-        **fields,
-    }
-    instruction = Instruction.objects.create(**data)
-    return memos.instruction_publish(instruction=instruction, user=None, now=timezone.now())
+    return factories.make_instruction(
+        **{
+            "steps": "Avaa sovelluskauppa.\nAsenna Suomi.fi-sovellus.\n"
+            "Tunnistaudu pankkitunnuksilla.",
+            "links": "https://www.suomi.fi/suomi-fi-sovellus Suomi.fi-sovelluksen ohjeet",
+            **fields,
+        }
+    )
 
 
 STAFF_PASSWORD = "a long enough password for the survey"
