@@ -5,6 +5,7 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -415,8 +416,11 @@ class ArchivedNotDeletedAdmin(admin.ModelAdmin):
     """Choices past bookings point at: one in use cannot be deleted, only stop being offered.
 
     The database refuses the deletion (PROTECT); the admin's confirmation page says why, in a
-    line per choice instead of a line per booking.
+    line per choice instead of a line per booking. `used_by`: the rows that point at a choice,
+    and their field that does.
     """
+
+    used_by: tuple[type[models.Model], str]
 
     def get_deleted_objects(self, objs, request):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
@@ -435,7 +439,9 @@ class ArchivedNotDeletedAdmin(admin.ModelAdmin):
         return deleted, model_count, perms_needed, protected
 
     def bookings_using(self, objs) -> dict[int, int]:
-        raise NotImplementedError
+        model, field = self.used_by
+        used = model.objects.filter(**{f"{field}__in": objs}).values(field).annotate(n=Count("pk"))
+        return {row[field]: row["n"] for row in used}
 
 
 @admin.register(DeviceType)
@@ -444,10 +450,7 @@ class DeviceTypeAdmin(TranslationAdmin, ArchivedNotDeletedAdmin):
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
-
-    def bookings_using(self, objs) -> dict[int, int]:
-        used = Booking.objects.filter(device__in=objs).values("device").annotate(n=Count("pk"))
-        return {row["device"]: row["n"] for row in used}
+    used_by = (Booking, "device")
 
 
 @admin.register(Referral)
@@ -456,10 +459,7 @@ class ReferralAdmin(TranslationAdmin, ArchivedNotDeletedAdmin):
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
-
-    def bookings_using(self, objs) -> dict[int, int]:
-        used = Booking.objects.filter(referral__in=objs).values("referral").annotate(n=Count("pk"))
-        return {row["referral"]: row["n"] for row in used}
+    used_by = (Booking, "referral")
 
 
 @admin.register(Topic)
@@ -468,10 +468,7 @@ class TopicAdmin(TranslationAdmin, ArchivedNotDeletedAdmin):
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
-
-    def bookings_using(self, objs) -> dict[int, int]:
-        used = BookingTopic.objects.filter(topic__in=objs).values("topic").annotate(n=Count("pk"))
-        return {row["topic"]: row["n"] for row in used}
+    used_by = (BookingTopic, "topic")
 
 
 class BookedFilter(admin.SimpleListFilter):
