@@ -251,7 +251,15 @@ def notify_memo(booking: Booking, *, now: dt.datetime) -> Notification | None:
     """Send the patron the guide's memo of their visit: an e-mail with the memo, or a text
     message with the short link to the page that shows it. None when neither reaches them (a
     landline, or the cap is used up): staff print the memo instead, no call needed."""
-    notification = patron_notification(booking, Kind.MEMO, now=now)
+    return _send_if_written(booking, Kind.MEMO, now=now)
+
+
+def _send_if_written(
+    subject: Booking | WaitingListEntry, kind: str, *, now: dt.datetime
+) -> Notification | None:
+    """A message of `kind` sent after commit if it can go in writing (e-mail, or a text message
+    within the cap); None, and no row for the call list, when it cannot."""
+    notification = patron_notification(subject, kind, now=now)
     if notification.state != State.PENDING:
         return None
     notification.save()
@@ -470,12 +478,7 @@ def notify_waiting_joined(entry: WaitingListEntry, *, now: dt.datetime) -> Notif
     or text message (within the library's cap). None when neither can reach them (a landline,
     or the cap is used up): the patron saw the page, or staff joined them by phone, and no
     call is needed to say what they already know."""
-    notification = patron_notification(entry, Kind.WAITING_JOINED, now=now)
-    if notification.state != State.PENDING:
-        return None
-    notification.save()
-    send_after_commit(notification.pk)
-    return notification
+    return _send_if_written(entry, Kind.WAITING_JOINED, now=now)
 
 
 def waiting_entry_url(entry: WaitingListEntry) -> str:
