@@ -20,7 +20,6 @@ language and kept per language, closure reasons included.
 """
 
 import datetime as dt
-import functools
 import gzip
 import threading
 from collections import OrderedDict
@@ -41,6 +40,7 @@ from django.utils.safestring import mark_safe
 
 from bookings import cache_versions, rules
 from bookings.models import WAY_FIELDS, Closure, Library, Slot, Way
+from bookings.models.library import ways_of
 
 FRAGMENT_SECONDS = 10 * 60
 
@@ -179,7 +179,7 @@ def free_times(
             lapses.append(held_until)
             continue
         languages.update(guide_languages or ())
-        ways = _ways(*way_flags)
+        ways = ways_of(*way_flags)
         ways_offered.update(ways)
         if guidance_language and guidance_language not in (guide_languages or ()):
             continue
@@ -228,11 +228,6 @@ def free_times(
 
 
 LIBRARY_ONLY = (Way.LIBRARY,)
-
-
-@functools.cache
-def _ways(*flags: bool) -> tuple[str, ...]:
-    return tuple(way for way, on in zip(Way.values, flags, strict=True) if on)
 
 
 def _way_names(ways: tuple[str, ...]) -> str:

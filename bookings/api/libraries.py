@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 
 from bookings.api.free_times import SLUG
 from bookings.models import WAY_FIELDS, Guide, Library, Way, WeeklySchedule
+from bookings.models.library import ways_of
 from bookings.rules import MAX_SLOTS_PER_BOOKING
 
 
@@ -51,7 +52,7 @@ def public_libraries(*, now: dt.datetime, slug: str | None = None) -> list[dict]
         .distinct()
     ):
         slot_minutes[library_id].add(minutes)
-        ways[library_id].update(way for way, on in zip(Way.values, flags, strict=True) if on)
+        ways[library_id].update(ways_of(*flags))
     page = reverse("bookings:free_times", args=["-"]).removesuffix("-/")
     order = [code for code, _name in settings.LANGUAGES]
     return [

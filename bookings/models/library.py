@@ -1,6 +1,7 @@
 """Places, people and the lists patrons choose from: libraries, guides, schedules, closures."""
 
 import datetime as dt
+import functools
 from urllib.parse import quote
 
 from django.conf import settings
@@ -29,6 +30,14 @@ class Way(models.TextChoices):
     VIDEO = "video", _("By video")
 
 
+@functools.cache
+def ways_of(at_library: bool, by_phone: bool, by_video: bool) -> tuple[str, ...]:
+    """The ways three flags (the columns below) offer, in the order of `Way`: one place for the
+    models, the free-times list's plain rows and the API's."""
+    flags = (at_library, by_phone, by_video)
+    return tuple(way for way, on in zip(Way.values, flags, strict=True) if on)
+
+
 class OffersWays(models.Model):
     """The ways of guidance a weekly schedule or a slot offers: at least one. Three columns
     rather than a list, so that a way filters in SQL; on slots they have database defaults,
@@ -44,8 +53,7 @@ class OffersWays(models.Model):
     @property
     def ways(self) -> list[str]:
         """The ways offered, in the order of `Way`."""
-        offered = (self.at_library, self.by_phone, self.by_video)
-        return [way for way, on in zip(Way.values, offered, strict=True) if on]
+        return list(ways_of(self.at_library, self.by_phone, self.by_video))
 
     @staticmethod
     def offers_a_way(name: str) -> models.CheckConstraint:
