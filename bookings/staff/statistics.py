@@ -12,13 +12,13 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.fields import DateField
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncWeek
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from modeltranslation.utils import build_localized_fieldname, get_language
 
 from bookings.clock import local_midnight, local_zone
 from bookings.models import (
@@ -281,10 +281,7 @@ def by_status_and_channel(
 def by_referral(bookings: QuerySet[Booking]) -> list[Row]:
     """Attended visits referred elsewhere, per place, named in the active language (one query;
     archived places too, while their visits fall in the period)."""
-    language = translation.get_language() or "fi"
-    named = f"referral__name_{language[:2]}"
-    if named not in {f"referral__name_{code}" for code, _name in settings.LANGUAGES}:
-        named = "referral__name_fi"
+    named = "referral__" + build_localized_fieldname("name", get_language())
     rows = (
         bookings.filter(status=Booking.Status.ATTENDED, referral__isnull=False)
         .order_by()
