@@ -107,11 +107,13 @@ class StatisticsForm(forms.Form):
         self.helper.layout = Layout(
             Row(Column("library", css_class="col-md-6"), Column("guide", css_class="col-md-6")),
             "period",
+            # Only the chosen kind's inputs show (statistics.css, by the ticked period; all
+            # of them where a browser cannot tell).
             Row(
-                Column("month", css_class="col-sm-6 col-lg-3"),
-                Column("year", css_class="col-sm-6 col-lg-3"),
-                Column("starts_on", css_class="col-sm-6 col-lg-3"),
-                Column("ends_on", css_class="col-sm-6 col-lg-3"),
+                Column("month", css_class="col-sm-6 col-lg-3 period-month"),
+                Column("year", css_class="col-sm-6 col-lg-3 period-year"),
+                Column("starts_on", css_class="col-sm-6 col-lg-3 period-range"),
+                Column("ends_on", css_class="col-sm-6 col-lg-3 period-range"),
             ),
             # A button without a name keeps the address short enough to bookmark and share.
             StrictButton(_("Show the figures"), type="submit", css_class="btn-primary"),
