@@ -3,7 +3,9 @@
 What is erased: the patron's name, phone, e-mail, free-text need, the staff notes and the
 guide's memo for the patron, also from the admin's change history, and the comments of feedback
 answers. The shared instructions a memo carried stay. What stays: when, where, with whom,
-device, topics, channel and status — the anonymous facts the statistics need.
+device, topics, channel and status — the anonymous facts the statistics need — and, for
+PATRON_KEY_RETENTION_DAYS, the patron key (a keyed hash of the contact) that tells different
+and returning patrons apart; an erasure on request clears that at once.
 """
 
 import datetime as dt
@@ -30,8 +32,14 @@ def _erase_history(model, ids: list[int]) -> None:
     ).update(object_repr=ERASED_NAME, change_message="[]")
 
 
-def bookings_erase(bookings: QuerySet[Booking], *, now: dt.datetime) -> int:
-    """Erase the personal data of `bookings`; return how many were erased."""
+def bookings_erase(
+    bookings: QuerySet[Booking], *, now: dt.datetime, keep_patron_key: bool = False
+) -> int:
+    """Erase the personal data of `bookings`; return how many were erased.
+
+    An erasure on request clears the patron key too, so the patron drops out of every count;
+    the scheduled purge keeps it (`keep_patron_key`) until PATRON_KEY_RETENTION_DAYS.
+    """
     with transaction.atomic():
         ids = list(
             bookings.filter(personal_data_erased_at__isnull=True).values_list("pk", flat=True)
@@ -44,6 +52,9 @@ def bookings_erase(bookings: QuerySet[Booking], *, now: dt.datetime) -> int:
             staff_notes="",
             personal_data_erased_at=now,
         )
+        if not keep_patron_key:
+            # Also where the purge already took the contact and left the key.
+            bookings.exclude(patron_key="").update(patron_key="")
         Memo.objects.filter(booking_id__in=ids).delete()
         # Message error texts may quote an address; the messages themselves are not needed.
         Notification.objects.filter(booking_id__in=ids).update(error="")
@@ -76,7 +87,13 @@ def waiting_entries_erase(entries: QuerySet[WaitingListEntry], *, now: dt.dateti
 def personal_data_purge(*, now: dt.datetime) -> dict[str, int]:
     """The daily purge: what has passed its retention time goes. Safe to run again."""
     cutoff = now - dt.timedelta(days=settings.RETENTION_DAYS)
-    bookings = bookings_erase(Booking.objects.filter(ends_at__lt=cutoff), now=now)
+    bookings = bookings_erase(
+        Booking.objects.filter(ends_at__lt=cutoff), now=now, keep_patron_key=True
+    )
+    key_cutoff = now - dt.timedelta(days=settings.PATRON_KEY_RETENTION_DAYS)
+    patron_keys = (
+        Booking.objects.filter(ends_at__lt=key_cutoff).exclude(patron_key="").update(patron_key="")
+    )
     # An entry still waiting or offered is kept however old: retention counts from its end.
     stale_entries = WaitingListEntry.objects.filter(ended_at__lt=cutoff).filter(
         ~Q(patron_name=ERASED_NAME)
@@ -90,6 +107,7 @@ def personal_data_purge(*, now: dt.datetime) -> dict[str, int]:
         "waiting_entries": entries,
         "access_log_entries": log_entries,
         "feedback_comments": comments,
+        "patron_keys": patron_keys,
     }
 
 

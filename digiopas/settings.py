@@ -254,6 +254,10 @@ FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
 # --- Privacy ---------------------------------------------------------------------------------
 # Patron names, contacts, needs and staff notes are erased this many days after the time.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=30)
+# The patron key (a keyed hash of the contact, counting different and returning patrons) is
+# kept this long after the time: two whole years back from any day, so that a year's report
+# made in January still compares with the year before. An erasure on request clears it at once.
+PATRON_KEY_RETENTION_DAYS = env.int("PATRON_KEY_RETENTION_DAYS", default=800)
 # The log of staff opening personal data is kept this long.
 ACCESS_LOG_RETENTION_DAYS = env.int("ACCESS_LOG_RETENTION_DAYS", default=365)
 

@@ -13,7 +13,7 @@ from django.utils.translation import pgettext_lazy
 from bookings.phone_numbers import phone_as_written
 
 from .library import Closure, DeviceType, Guide, Library, Referral, Topic, Way
-from .private_link import private_token_for
+from .private_link import patron_key_for, private_token_for
 
 
 class Booking(models.Model):
@@ -136,6 +136,12 @@ class Booking(models.Model):
     )
     # The patron may say no to the one question about the visit afterwards.
     feedback_allowed = models.BooleanField(_("may be asked for feedback"), default=True)
+    # A keyed hash of the contact (private_link.patron_key_for), set on every save while the
+    # contact is here: different and returning patrons are counted by it. The daily purge keeps
+    # it past the contact's erasure for PATRON_KEY_RETENTION_DAYS; an erasure on request clears it.
+    patron_key = models.CharField(
+        max_length=32, blank=True, default="", db_default="", editable=False
+    )
     personal_data_erased_at = models.DateTimeField(
         _("personal data erased"), null=True, blank=True, editable=False
     )
@@ -169,11 +175,27 @@ class Booking(models.Model):
             models.Index(
                 Upper("email"), name="booking_active_by_email", condition=Q(status="booked")
             ),
+            # Returning patrons: a patron's earlier visits to the same library.
+            models.Index(
+                fields=["library", "patron_key", "starts_at"],
+                name="booking_by_patron",
+                condition=Q(status="attended") & ~Q(patron_key=""),
+            ),
         ]
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
         return f"{self.patron_name} {local:%d.%m.%Y %H.%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Every path that saves a booking (online, desk, change, waiting list, admin) keeps the
+        # patron key in step with the contact; an erased booking keeps what the erasure left.
+        if self.personal_data_erased_at is None:
+            self.patron_key = patron_key_for(self.phone, self.email)
+            fields = kwargs.get("update_fields")
+            if fields is not None and {"phone", "email"} & set(fields):
+                kwargs["update_fields"] = {*fields, "patron_key"}
+        super().save(*args, **kwargs)
 
     @property
     def how_to_join(self) -> str:

@@ -1,4 +1,5 @@
-"""Private links (a booking's, a waiting-list entry's): the token in the address, and its hash.
+"""Private links (a booking's, a waiting-list entry's): the token in the address, and its hash;
+and the patron key, a keyed hash of a booking's contact that the statistics count patrons by.
 
 Each row stores a random secret; the token in the link is an HMAC of it under SECRET_KEY, and
 only the token's hash is indexed. A leaked database alone reveals no patron's link, and yet
@@ -34,3 +35,14 @@ def feedback_token_for(link_secret: str) -> str:
     message that carries it to one part."""
     digest = salted_hmac("digiopas.feedback-link", link_secret, algorithm="sha256").digest()
     return base64.urlsafe_b64encode(digest).decode()[:22]
+
+
+def patron_key_for(phone: str, email: str) -> str:
+    """A keyed hash of the booking's contact (the phone number as stored, else the e-mail in
+    lower case): the same patron gets the same key, so the statistics can count different and
+    returning patrons without a name or a contact. Keyed under SECRET_KEY, so a list of phone
+    numbers cannot be hashed against a leaked database. "" when there is no contact."""
+    contact = phone or email.strip().casefold()
+    if not contact:
+        return ""
+    return salted_hmac("digiopas.patron-key", contact, algorithm="sha256").hexdigest()[:32]

@@ -49,6 +49,34 @@ def test_the_purge_erases_what_has_passed_its_time_and_keeps_the_facts(now, sett
     assert old.personal_data_erased_at == now
     assert (old.device, list(old.topics.all()), old.status) == (device, [topic], "booked")
     assert recent.patron_name == "Aino Asiakas"
+    # The patron key outlives the contact (statistics count returning patrons by it).
+    assert old.patron_key == recent.patron_key != ""
+
+
+def test_the_purge_clears_patron_keys_past_their_own_retention(now, settings):
+    settings.RETENTION_DAYS = 30
+    settings.PATRON_KEY_RETENTION_DAYS = 800
+    old = old_booking(now, 801)
+    kept = old_booking(now, 799)
+
+    counts = personal_data_purge(now=now)
+
+    old.refresh_from_db()
+    kept.refresh_from_db()
+    assert (old.patron_key, counts["patron_keys"]) == ("", 1)
+    assert kept.patron_key != "" and kept.personal_data_erased_at == now
+
+
+def test_the_patron_key_follows_the_contact_on_every_save(now):
+    booking = make_booking(now=now, phone="+358401234567")
+    by_phone = booking.patron_key
+    assert len(by_phone) == 32 and "358" not in by_phone
+
+    booking.phone, booking.email = "", "Aino@Example.com"
+    booking.save(update_fields=["phone", "email"])
+    booking.refresh_from_db()
+    same_patron = make_booking(now=now, phone="", email="aino@example.com")
+    assert booking.patron_key == same_patron.patron_key not in ("", by_phone)
 
 
 def test_the_purge_erases_the_admin_history_too(now, admin_user):
@@ -84,6 +112,8 @@ def test_a_patron_who_cancelled_erases_their_details_from_the_link(client):
 
     booking.refresh_from_db()
     assert booking.patron_name == "–" and booking.phone == ""
+    # Erased on request: the patron drops out of the patron counts too.
+    assert booking.patron_key == ""
 
 
 def test_an_active_booking_is_not_erased_from_the_link(client):
@@ -114,7 +144,7 @@ def test_staff_export_and_erase_one_booking_on_request_and_it_is_logged(client, 
 
     client.post(url, {"action": "erase_personal_data", "_selected_action": [booking.pk]})
     booking.refresh_from_db()
-    assert booking.personal_data_erased_at is not None
+    assert booking.personal_data_erased_at is not None and booking.patron_key == ""
 
     places = sorted(AccessLogEntry.objects.filter(user=user).values_list("place", flat=True))
     assert places == ["erasure", "export"]

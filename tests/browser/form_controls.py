@@ -85,7 +85,6 @@ MEASURE = """([controlSelector, buttonSelector]) => {
   });
   const scrollX = window.scrollX, scrollY = window.scrollY;
   const before = document.activeElement;
-  const toggles = [];
   const controls = [...document.querySelectorAll(controlSelector)]
     .filter(el => shown(el) && !el.disabled && el.getAttribute("aria-disabled") !== "true")
     // The parts inside a widget (the admin's autocomplete box holds a text part) are measured
@@ -94,11 +93,17 @@ MEASURE = """([controlSelector, buttonSelector]) => {
     .map(el => {
       const style = getComputedStyle(el);  // live: read at once in each state
       const states = {rest: {borders: borders(style)}};
-      // A checkbox or radio button is seen both ticked and not; put back as it was below.
+      // A checkbox or radio button is seen both ticked and not, then put back at once with
+      // the rest of its group: a page may show or hide other controls by what is ticked (the
+      // statistics period), and those are measured as the page shows them.
       if (el.type === "checkbox" || el.type === "radio") {
-        toggles.push([el, el.checked]);
+        const group = el.type === "radio" && el.name
+          ? [...document.querySelectorAll(`input[type=radio][name="${CSS.escape(el.name)}"]`)]
+          : [el];
+        const ticked = group.map(other => other.checked);
         el.checked = !el.checked;
         states[el.checked ? "ticked" : "unticked"] = {borders: borders(style)};
+        group.forEach((other, i) => { other.checked = ticked[i]; });
       }
       el.focus({preventScroll: true});
       states.focused = {borders: borders(style), outline: outline(style)};
@@ -107,9 +112,6 @@ MEASURE = """([controlSelector, buttonSelector]) => {
       const behind = backgroundsBehind(el);
       return {name: name(el), states, behind, width: box.width, height: box.height};
     });
-  toggles.forEach(([el, checked]) => { el.checked = checked; });
-  // Ticking a radio button unticks the rest of its group: tick the ones that were, again.
-  toggles.filter(([, checked]) => checked).forEach(([el]) => { el.checked = true; });
   const buttons = [...document.querySelectorAll(buttonSelector)]
     .filter(el => shown(el) && !el.disabled)
     .map(el => {

@@ -8,7 +8,8 @@ from bookings.privacy import personal_data_purge
 class Command(BaseCommand):
     help = (
         "Erase patrons' personal data RETENTION_DAYS after their time or after their "
-        "waiting-list entry ended (also from the admin history) and old access-log entries. "
+        "waiting-list entry ended (also from the admin history), patron keys "
+        "PATRON_KEY_RETENTION_DAYS after the time, and old access-log entries. "
         "Safe to run daily from cron."
     )
 
@@ -18,5 +19,7 @@ class Command(BaseCommand):
             f"Erased {counts['bookings']} bookings and {counts['waiting_entries']} waiting-list "
             f"entries that ended over {settings.RETENTION_DAYS} days ago; removed "
             f"{counts['access_log_entries']} old access-log entries; emptied "
-            f"{counts['feedback_comments']} feedback comments."
+            f"{counts['feedback_comments']} feedback comments; cleared "
+            f"{counts['patron_keys']} patron keys over {settings.PATRON_KEY_RETENTION_DAYS} "
+            "days old."
         )
