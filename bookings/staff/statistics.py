@@ -413,7 +413,7 @@ def figures_for(
     )
 
 
-def _text(value) -> str:
+def as_text(value) -> str:
     """Text a spreadsheet would run as a formula gets a leading apostrophe, so it stays text."""
     text = str(value)
     return "'" + text if text.startswith(("=", "+", "-", "@")) else text
@@ -443,7 +443,7 @@ def figures_as_rows(figures: Figures) -> Iterator[list]:
     ]
     for title, rows in sections:
         for row in rows:
-            yield [title, _text(row.label), row.count]
+            yield [title, as_text(row.label), row.count]
     grid = figures.by_weekday_hour
     for label, _cells, total in grid.rows:
         yield [_("Bookings by weekday"), label, total]
@@ -452,7 +452,7 @@ def figures_as_rows(figures: Figures) -> Iterator[list]:
     for week in figures.by_week:
         yield [_("Bookings by week"), week.label, week.count]
     for guide in figures.by_guide:
-        name = _text(guide.name)
+        name = as_text(guide.name)
         yield [_("Guide: opened slots"), name, guide.opened_slots]
         yield [_("Guide: opened minutes"), name, guide.opened_minutes]
         yield [_("Guide: booked minutes"), name, guide.booked_minutes]

@@ -1,15 +1,19 @@
-"""Staff pages for statistics: the figures for a period, and the same figures as CSV."""
+"""Staff pages for statistics: the figures for a period with the key figures of each library
+beside a year earlier, the one-page printable report, and all of it as CSV."""
 
 import csv
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from bookings.access import visible_libraries
+from bookings.staff import report as reports
 from bookings.staff import statistics
 from bookings.staff.charts import week_bar_chart
 from bookings.staff.statistics_forms import StatisticsForm
@@ -25,14 +29,89 @@ def _statistics_form(request: HttpRequest) -> StatisticsForm:
 @permission_required("bookings.view_statistics", raise_exception=True)
 def statistics_page(request: HttpRequest) -> HttpResponse:
     form = _statistics_form(request)
-    figures = statistics.figures_for(**form.selection()) if form.is_valid() else None
+    figures = report = None
+    if form.is_valid():
+        figures = statistics.figures_for(**form.selection())
+        report = reports.report_for(**form.selection(), now=timezone.now())
+    query = request.GET.urlencode()
     context = {
         "form": form,
         "figures": figures,
+        "report": report,
+        "tables": _report_tables(report) if report else [],
         "chart": week_bar_chart(figures.by_week) if figures else None,
-        "csv_url": f"{reverse('staff:statistics_csv')}?{request.GET.urlencode()}",
+        "csv_url": f"{reverse('staff:statistics_csv')}?{query}",
+        "report_url": f"{reverse('staff:statistics_report')}?{query}",
+        "feedback_minimum": settings.FEEDBACK_MIN_ANSWERS,
     }
     return render(request, "staff/statistics.html", context)
+
+
+def _report_tables(report: reports.Report) -> list[dict]:
+    """The key figures as tables of a row per library: visits, ways and outcomes, feedback."""
+    groups = [
+        (_("Visits and patrons"), reports.VISIT_FIGURES),
+        (
+            _("Visits held by way of guidance and by outcome"),
+            [
+                *reports.way_figures(),
+                *reports.outcome_figures(),
+            ],
+        ),
+    ]
+    if not report.per_guide:
+        groups.append((_("Feedback: averages from 1 to 5"), reports.feedback_figures()))
+    return [
+        {
+            "caption": caption,
+            "figures": figures,
+            "rows": list(reports.table_rows(report, figures)),
+        }
+        for caption, figures in groups
+    ]
+
+
+@staff_member_required
+@permission_required("bookings.view_statistics", raise_exception=True)
+def statistics_report(request: HttpRequest) -> HttpResponse:
+    """One A4 page for a library or the network: what a manager prints or saves as PDF."""
+    form = _statistics_form(request)
+    if not form.is_valid():
+        return redirect(f"{reverse('staff:statistics_page')}?{request.GET.urlencode()}")
+    report = reports.report_for(**form.selection(), now=timezone.now())
+    context = {
+        "form": form,
+        "report": report,
+        "national": [
+            (item.label, item.help_text, item.figure.text(report.whole.now))
+            for item in reports.NATIONAL_FIGURES
+        ],
+        "lines": _report_lines(report),
+        "tables": _report_tables(report) if report.is_network else [],
+        "made_on": timezone.localdate(),
+        "back_url": f"{reverse('staff:statistics_page')}?{request.GET.urlencode()}",
+        "feedback_minimum": settings.FEEDBACK_MIN_ANSWERS,
+    }
+    return render(request, "staff/statistics_report.html", context)
+
+
+def _report_lines(report: reports.Report) -> list[dict]:
+    """The whole's figures beside a year earlier, section by section, for the printed page."""
+    sections = [
+        (_("Visits and patrons"), reports.VISIT_FIGURES),
+        (_("Visits held by way of guidance"), reports.way_figures()),
+        (_("Visits held by outcome"), reports.outcome_figures()),
+    ]
+    if not report.per_guide:
+        sections.append((_("Feedback: averages from 1 to 5"), reports.feedback_figures()))
+    whole = report.whole
+    return [
+        {
+            "title": title,
+            "lines": [(f.label, f.text(whole.now), f.text(whole.earlier)) for f in figures],
+        }
+        for title, figures in sections
+    ]
 
 
 @staff_member_required
@@ -43,11 +122,19 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
         # The page shows what to correct; a spreadsheet of errors would help nobody.
         return redirect(f"{reverse('staff:statistics_page')}?{request.GET.urlencode()}")
     figures = statistics.figures_for(**form.selection())
+    report = reports.report_for(**form.selection(), now=timezone.now())
     period = figures.period
     filename = f"digiopas-statistics-{period.first_on:%Y-%m-%d}-{period.last_on:%Y-%m-%d}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     # A byte-order mark and semicolons: what Excel expects in Finnish and Swedish.
     response.write("\ufeff")
-    csv.writer(response, delimiter=";").writerows(statistics.figures_as_rows(figures))
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("Figure"), _("Item"), _("Value"), _("The same period a year earlier")])
+    # The national library statistics' figures first, then the libraries side by side, then
+    # the detailed figures (which have no year-earlier column).
+    writer.writerows(reports.report_as_rows(report))
+    detailed = statistics.figures_as_rows(figures)
+    next(detailed)  # its own header
+    writer.writerows([*row, ""] for row in detailed)
     return response

@@ -53,4 +53,5 @@ urlpatterns = [
     path("week/<slug:library_slug>/<id:guide_id>/", schedule_views.guide_week, name="guide_week"),
     path("statistics/", statistics_views.statistics_page, name="statistics_page"),
     path("statistics/export.csv", statistics_views.statistics_csv, name="statistics_csv"),
+    path("statistics/report/", statistics_views.statistics_report, name="statistics_report"),
 ]

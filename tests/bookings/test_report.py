@@ -8,6 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from bookings.models import Booking, FeedbackAnswer, WaitingListEntry
@@ -21,7 +22,14 @@ from bookings.staff.report import (
 )
 from bookings.staff.statistics import Period
 from bookings.waiting_list import waiting_list_join
-from tests.factories import helsinki, make_booking, make_guide, make_library, make_slot
+from tests.factories import (
+    helsinki,
+    make_booking,
+    make_guide,
+    make_library,
+    make_slot,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -237,3 +245,80 @@ def test_the_queries_do_not_grow_with_libraries_or_visits(scenario):
     for hour, library in enumerate(more, start=8):
         visit(scenario.maria, library, helsinki(2026, 12, 21, hour, 0), B)
     assert few == queries([scenario.liminka, scenario.muhos, *more]) == 5
+    assert queries([scenario.liminka]) == 4  # one library's patrons are all its patrons
+
+
+# The pages
+
+
+def report_url(name: str, **query) -> str:
+    with translation.override("en"):
+        url = reverse(f"staff:{name}")
+    return url + "?" + "&".join(f"{key}={value}" for key, value in query.items())
+
+
+def page_text(response) -> str:
+    return " ".join(response.content.decode().split())
+
+
+def test_the_statistics_page_puts_the_libraries_side_by_side(client, scenario):
+    client.force_login(
+        make_staff(scenario.liminka, scenario.muhos, permissions=["view_statistics"])
+    )
+
+    response = client.get(report_url("statistics_page", period="month", month="2026-12"))
+
+    page = page_text(response)
+    assert "In brackets: the same period a year earlier (1.12.2025–31.12.2025)." in page
+    assert (
+        '<th scope="row">Liminka</th><td>3<span class="report-earlier">'
+        '<span class="visually-hidden">a year earlier</span> (2)</span></td>'
+    ) in page
+    assert '<tr class="report-total"><th scope="row">All the libraries chosen</th><td>5' in page
+    assert "A one-page report to print or save as PDF (A4)" in page
+
+
+def test_the_printable_report_sets_the_national_figures_apart(client, scenario):
+    client.force_login(make_staff(scenario.liminka, permissions=["view_statistics"]))
+    url = report_url("statistics_report", period="month", month="2026-12")
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+
+    page = page_text(response)
+    assert response.status_code == 200
+    national = page[page.index('id="national-title"') : page.index("</section>")]
+    assert "User training: sessions" in national
+    assert "<td>3</td>" in national and "<td>1.0</td>" in national
+    assert '<th scope="row">Returning patrons</th><td>1</td><td>0</td>' in page
+    assert "The libraries side by side" not in page  # one library: its own figures only
+    # 1 session, 2 user, 3 and 4 permissions, 5 the chosen library, 6 to 9 the key figures
+    # (one library: no query for the patrons in all). The form is not shown: no choices.
+    assert len(captured) == 9
+    assert "<script" in page and "print-button.js" in page
+
+
+def test_the_network_report_lists_the_libraries_too(client, scenario):
+    client.force_login(
+        make_staff(scenario.liminka, scenario.muhos, permissions=["view_statistics"])
+    )
+
+    page = page_text(client.get(report_url("statistics_report", period="year", year="2026")))
+
+    assert "All the libraries chosen" in page and "The libraries side by side" in page
+
+
+def test_the_report_of_nonsense_input_sends_back_to_the_page(client, scenario):
+    client.force_login(make_staff(scenario.liminka, permissions=["view_statistics"]))
+
+    response = client.get(report_url("statistics_report", period="month", month="banana"))
+
+    assert response.status_code == 302
+    assert response["Location"] == report_url("statistics_page", period="month", month="banana")
+
+
+def test_the_report_needs_the_statistics_permission(client, scenario):
+    url = report_url("statistics_report", period="year", year="2026")
+    assert client.get(url).status_code == 302  # to the login
+    client.force_login(make_staff(scenario.liminka))
+    assert client.get(url).status_code == 403

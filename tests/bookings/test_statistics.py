@@ -459,17 +459,21 @@ def test_the_csv_has_a_header_and_the_same_figures(client, december):
         'filename="digiopas-statistics-2026-12-01-2026-12-31.csv"'
         in (response["Content-Disposition"])
     )
-    assert rows[0] == ["Figure", "Item", "Value"]
-    assert ["Opened minutes", "", "150"] in rows
-    assert ["Booked minutes", "", "75"] in rows
-    assert ["Share of opened time booked (%)", "", "50.0"] in rows
-    assert ["Bookings by status", "Did not come", "1"] in rows
-    assert ["Bookings by device", "Tablet", "2"] in rows
-    assert ["Booked how long ahead", "The same day", "1"] in rows
-    assert ["Bookings by weekday", "Tuesday", "2"] in rows
-    assert ["Bookings by starting hour", "12", "2"] in rows
-    assert ["Bookings by week", "Week 50 (from 7.12.2026)", "2"] in rows
-    assert ["Guide: booked minutes", "Pekka", "30"] in rows
+    assert rows[0] == ["Figure", "Item", "Value", "The same period a year earlier"]
+    # The national library statistics' figures first, then the key figures.
+    assert rows[1] == ["User training: sessions", "Liminka", "2", "0"]
+    assert ["Visits held", "Liminka", "2", "0"] in rows
+    # The detailed figures have no year-earlier value.
+    assert ["Opened minutes", "", "150", ""] in rows
+    assert ["Booked minutes", "", "75", ""] in rows
+    assert ["Share of opened time booked (%)", "", "50.0", ""] in rows
+    assert ["Bookings by status", "Did not come", "1", ""] in rows
+    assert ["Bookings by device", "Tablet", "2", ""] in rows
+    assert ["Booked how long ahead", "The same day", "1", ""] in rows
+    assert ["Bookings by weekday", "Tuesday", "2", ""] in rows
+    assert ["Bookings by starting hour", "12", "2", ""] in rows
+    assert ["Bookings by week", "Week 50 (from 7.12.2026)", "2", ""] in rows
+    assert ["Guide: booked minutes", "Pekka", "30", ""] in rows
     assert not any("Muhos" in cell for row in rows for cell in row)
 
 
@@ -479,7 +483,7 @@ def test_the_csv_keeps_names_that_look_like_formulas_as_text(client, library):
 
     rows = read_csv(client.get(statistics_url("statistics_csv")))
 
-    assert ["Bookings by device", "'=HYPERLINK(1)", "0"] in rows
+    assert ["Bookings by device", "'=HYPERLINK(1)", "0", ""] in rows
 
 
 def test_the_csv_of_nonsense_input_sends_back_to_the_page(client, library):
@@ -522,7 +526,8 @@ def test_the_page_needs_the_same_queries_however_much_there_is(client, december)
 
     # 1 session, 2 user, 3 the user's permissions, 4 their groups' permissions,
     # 5 the chosen library (within the visible ones), 6 slots by guide, 7 bookings by guide,
-    # 8 bookings by status and channel, 9 bookings by device, 10 the devices, 11 topic links
-    # by topic, 12 the topics, 13 weekday and hour, 14 how long ahead, 15 weeks,
-    # 16 the library choices, 17 the guide choices.
-    assert len(small) == len(large) == 18
+    # 8 bookings by status and channel, 9 referrals, 10 bookings by device, 11 the devices,
+    # 12 topic links by topic, 13 the topics, 14 weekday and hour, 15 how long ahead, 16 weeks;
+    # the key figures (bookings.staff.report): 17 visits by library, 18 patrons by library,
+    # 19 the waiting list, 20 feedback; 21 the library choices, 22 the guide choices.
+    assert len(small) == len(large) == 22

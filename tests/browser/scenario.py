@@ -252,6 +252,7 @@ class StaffSite:
             "guide_absent": f"{p}/staff/absence/?library={self.library_pk}&guide={self.guide_pk}",
             "statistics_month": f"{p}/staff/statistics/",
             "statistics_year": f"{p}/staff/statistics/?period=year&year={day.year}",
+            "statistics_report": f"{p}/staff/statistics/report/?period=year&year={day.year}",
             # Both days from the date pickers, the last before the first.
             "statistics_errors": (
                 f"{p}/staff/statistics/?period=range"

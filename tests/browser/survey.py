@@ -160,6 +160,7 @@ STAFF_PAGE_NAMES = [
     "guide_absent_errors",
     "statistics_month",
     "statistics_year",
+    "statistics_report",
     "statistics_errors",
     "my_settings",
     "staff_memo",
