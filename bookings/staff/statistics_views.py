@@ -18,6 +18,9 @@ from bookings.staff import statistics
 from bookings.staff.charts import week_bar_chart
 from bookings.staff.statistics_forms import StatisticsForm
 
+# The most libraries side by side on the printed report's one A4 page.
+PRINTED_LIBRARIES = 10
+
 
 def _statistics_form(request: HttpRequest) -> StatisticsForm:
     """The choice of period and library, limited to the libraries the user may see."""
@@ -79,6 +82,7 @@ def statistics_report(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return redirect(f"{reverse('staff:statistics_page')}?{request.GET.urlencode()}")
     report = reports.report_for(**form.selection(), now=timezone.now())
+    fits = len(report.libraries) <= PRINTED_LIBRARIES
     context = {
         "form": form,
         "report": report,
@@ -86,8 +90,11 @@ def statistics_report(request: HttpRequest) -> HttpResponse:
             (item.label, item.help_text, item.figure.text(report.whole.now))
             for item in reports.NATIONAL_FIGURES
         ],
-        "lines": _report_lines(report),
-        "tables": _report_tables(report) if report.is_network else [],
+        "columns": _report_columns(report),
+        # A few libraries side by side, by their main figures, still fit the page; more are
+        # on the statistics page and in the CSV.
+        "tables": _printed_libraries(report) if report.is_network and fits else [],
+        "too_many_libraries": not fits,
         "made_on": timezone.localdate(),
         "back_url": f"{reverse('staff:statistics_page')}?{request.GET.urlencode()}",
         "feedback_minimum": settings.FEEDBACK_MIN_ANSWERS,
@@ -95,23 +102,32 @@ def statistics_report(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/statistics_report.html", context)
 
 
-def _report_lines(report: reports.Report) -> list[dict]:
-    """The whole's figures beside a year earlier, section by section, for the printed page."""
-    sections = [
-        (_("Visits and patrons"), reports.VISIT_FIGURES),
-        (_("Visits held by way of guidance"), reports.way_figures()),
-        (_("Visits held by outcome"), reports.outcome_figures()),
-    ]
+def _printed_libraries(report: reports.Report) -> list[dict]:
+    """The libraries side by side on the printed page: one table of the main figures."""
+    figures = list(reports.VISIT_FIGURES)
     if not report.per_guide:
-        sections.append((_("Feedback: averages from 1 to 5"), reports.feedback_figures()))
+        figures.append(reports.feedback_figures()[1])  # got the help they needed
+    rows = list(reports.table_rows(report, figures))
+    return [{"caption": _("Visits and patrons"), "figures": figures, "rows": rows}]
+
+
+def _report_columns(report: reports.Report) -> list[list[dict]]:
+    """The whole's figures beside a year earlier, in sections, as two tables side by side on
+    the printed page: visits and ways; outcomes and feedback."""
     whole = report.whole
-    return [
-        {
-            "title": title,
-            "lines": [(f.label, f.text(whole.now), f.text(whole.earlier)) for f in figures],
-        }
-        for title, figures in sections
+
+    def section(title, figures) -> dict:
+        lines = [(f.label, f.text(whole.now), f.text(whole.earlier)) for f in figures]
+        return {"title": title, "lines": lines}
+
+    left = [
+        section(_("Visits and patrons"), reports.VISIT_FIGURES),
+        section(_("Visits held by way of guidance"), reports.way_figures()),
     ]
+    right = [section(_("Visits held by outcome"), reports.outcome_figures())]
+    if not report.per_guide:
+        right.append(section(_("Feedback: averages from 1 to 5"), reports.feedback_figures()))
+    return [left, right]
 
 
 @staff_member_required
