@@ -45,7 +45,7 @@ from bookings.models import (
     Topic,
     WeeklySchedule,
 )
-from bookings.models.private_link import private_token_for
+from bookings.models.private_link import patron_key_for, private_token_for
 from bookings.privacy import ERASED_NAME
 
 
@@ -108,6 +108,11 @@ LEAD_DAYS = _table([(21, 7), (3, 3)])
 CANCELLED_SHARE = 0.06
 # The key salt of private links (bookings.models.private_link.private_token_for).
 LINK_SALT = "digiopas.booking-link"
+# And of patron keys (bookings.models.private_link.patron_key_for).
+PATRON_KEY_SALT = "digiopas.patron-key"
+# Each library's patrons: bookings draw from this many, so that some patrons come back (the
+# busiest library's year has about five visits per patron, a typical one about one).
+PATRONS_PER_LIBRARY = 3000
 
 
 @dataclass(frozen=True)
@@ -373,6 +378,15 @@ def _link_key() -> bytes:
     return key
 
 
+def _patron_key_key() -> bytes:
+    """The HMAC key of patron keys (as `salted_hmac` derives it), checked against it."""
+    key = hashlib.sha256(f"{PATRON_KEY_SALT}{settings.SECRET_KEY}".encode()).digest()
+    made = hmac.new(key, b"+358401234567", hashlib.sha256).hexdigest()[:32]
+    if made != patron_key_for("+358401234567", ""):
+        raise RuntimeError("The patron key no longer matches salted_hmac; update this.")
+    return key
+
+
 class _TimeTable:
     """Wall-clock times to aware datetimes, remembered: millions of slots, few distinct times."""
 
@@ -438,7 +452,8 @@ class _Booker:
         self.booking_topics = RowWriter(Booking.topics.through, ["id", "booking_id", "topic_id"])
         self.notifications = RowWriter(Notification, NOTIFICATION_COLUMNS)
         self.link_key = _link_key()
-        self.serial = 0
+        self.patron_key_key = _patron_key_key()
+        self.keep_keys_from = now - dt.timedelta(days=settings.PATRON_KEY_RETENTION_DAYS)
         # Error diffusion per guide keeps the booked share of the past close to the one asked.
         self.past_seen = 0
         self.past_booked = 0
@@ -508,7 +523,6 @@ class _Booker:
         random, choice, now = self.random, self.choice, self.now
         booking_id = self.ids.booking
         self.ids.booking += 1
-        self.serial += 1
         # Most book within three weeks; a few the same day.
         lead = dt.timedelta(minutes=10 + int(random() * 60 * 24 * choice(LEAD_DAYS)))
         created_at = min(starts_at - lead, now - dt.timedelta(minutes=1 + int(random() * 600)))
@@ -522,8 +536,12 @@ class _Booker:
             updated_at = created_at if status == Booking.Status.BOOKED else ends_at
         erased_at = None
         name = f"{choice(FIRST_NAMES)} Asiakas"
-        phone = f"+35840{int(random() * 10_000_000):07d}" if random() < 0.85 else ""
-        email = f"asiakas{self.serial}@example.fi" if not phone or random() < 0.25 else ""
+        patron = int(random() * PATRONS_PER_LIBRARY)
+        phone = f"+35840{library_id % 1000:03d}{patron:04d}" if random() < 0.85 else ""
+        email = f"asiakas{library_id}.{patron}@example.fi" if not phone or random() < 0.25 else ""
+        contact = phone or email
+        patron_key = hmac.new(self.patron_key_key, contact.encode(), hashlib.sha256).hexdigest()
+        patron_key = patron_key[:32] if ends_at >= self.keep_keys_from else ""
         need = choice(NEEDS)
         self.messages(booking_id, library_id, starts_at, created_at, status, by_email=bool(email))
         if ends_at < self.erase_before:
@@ -556,6 +574,7 @@ class _Booker:
                 True,  # may be asked for feedback
                 link_secret,
                 token_hash,
+                patron_key,
                 erased_at,
                 created_at,
                 updated_at,
@@ -617,6 +636,7 @@ BOOKING_COLUMNS = [
     "feedback_allowed",
     "link_secret",
     "token_hash",
+    "patron_key",
     "personal_data_erased_at",
     "created_at",
     "updated_at",

@@ -8,6 +8,7 @@ from bench.load_data import LoadSpec, load_data
 from bench.make_load_data import main as make_load_data
 from bookings import services
 from bookings.models import Booking, Guide, Library, Notification, Slot
+from bookings.models.private_link import patron_key_for
 from tests.factories import helsinki
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,16 @@ def test_a_loaded_bookings_private_link_opens_it(report, client, now):
     response = client.get(f"/en/booking/{booking.token}/")
 
     assert response.status_code == 200
+
+
+def test_loaded_bookings_carry_the_patron_key_the_app_would_give_and_patrons_come_back(report):
+    with_contact = Booking.objects.filter(personal_data_erased_at__isnull=True)
+    for booking in with_contact[:50]:
+        assert booking.patron_key == patron_key_for(booking.phone, booking.email) != ""
+    # The bookings erased on schedule keep their key, as the daily purge leaves it.
+    assert not Booking.objects.filter(patron_key="").exists()
+    keys = Booking.objects.values_list("patron_key", flat=True)
+    assert len(set(keys)) < len(keys)
 
 
 def test_the_database_still_refuses_a_second_slot_at_the_same_time(report):
