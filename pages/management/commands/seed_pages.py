@@ -108,7 +108,10 @@ Tilastoissa ei näy nimiä.</li>
 lataa mitään muilta palvelimilta.</p>
 <h2>Kuinka kauan tietoja säilytetään</h2>
 <p>Nimi ja yhteystiedot säilytetään vain niin kauan kuin opastusaika sitä vaatii, ja ne
-poistetaan säännöllisesti sen jälkeen.</p>
+poistetaan säännöllisesti sen jälkeen. Jotta kirjasto voi laskea, kuinka moni eri ihminen
+opastusta saa, puhelinnumerostasi tai sähköpostiosoitteestasi tehty koodi säilytetään noin
+kaksi vuotta. Koodista ei saa numeroasi takaisin, eikä kukaan näe sitä. Jos pyydät poistamaan
+tietosi, myös koodi poistetaan.</p>
 <h2>Palaute käynnin jälkeen</h2>
 <p>Käynnin jälkeen lähetämme yhden viestin, jossa kysytään, saitko apua. Vastaus on nimetön:
 sitä säilytetään ilman nimeäsi, yhteystietojasi tai varaustasi, ja vapaa kommentti poistetaan
@@ -143,7 +146,10 @@ Inga namn syns i statistiken.</li>
 Webbplatsen laddar ingenting från andra servrar.</p>
 <h2>Hur länge uppgifterna sparas</h2>
 <p>Namn och kontaktuppgifter sparas bara så länge handledningstiden kräver det och raderas
-regelbundet efter det.</p>
+regelbundet efter det. För att biblioteket ska kunna räkna hur många olika personer som får
+handledning sparas en kod som görs av ditt telefonnummer eller din e-postadress i ungefär två
+år. Koden kan inte göras om till ditt nummer, och ingen ser den. Om du ber oss radera dina
+uppgifter raderas också koden.</p>
 <h2>Respons efter besöket</h2>
 <p>Efter besöket skickar vi ett meddelande där vi frågar om du fick hjälp. Svaret är anonymt:
 det sparas utan ditt namn, dina kontaktuppgifter eller din bokning, och en fri kommentar
@@ -179,7 +185,10 @@ service is used. The statistics show no names.</li>
 advertising. The site loads nothing from other servers.</p>
 <h2>How long we keep your details</h2>
 <p>Your name and contact details are kept only as long as the guidance time needs them, and
-are deleted regularly after that.</p>
+are deleted regularly after that. So that the library can count how many different people
+the guidance reaches, a code made from your phone number or e-mail address is kept for about
+two years. Your number cannot be worked out from the code, and no one sees it. If you ask us
+to erase your details, the code goes too.</p>
 <h2>Feedback after the visit</h2>
 <p>After the visit we send one message asking whether you got the help you needed. Your answer
 is anonymous: it is kept without your name, your contact details or your booking, and a
