@@ -54,10 +54,12 @@ def typical_library() -> Library:
 
 
 def bookable(now: dt.datetime):
-    """Free times far enough ahead that the online notice never gets in the way."""
+    """Free times far enough ahead that the online notice never gets in the way, offered at
+    the library: the load generator sends way=library with every form (a time offering more
+    than one way asks the patron to choose, and would answer without it with the form again)."""
     return (
         Slot.objects.bookable(now=now, notice=dt.timedelta(days=1))
-        .filter(library__is_active=True)
+        .filter(library__is_active=True, at_library=True)
         .select_related("library")
     )
 
@@ -195,6 +197,7 @@ def post_queries(slot: Slot) -> int:
         "patron_name": BENCH_PATRON,
         "phone": f"+35840{time.time_ns() // 1000 % 10**7:07d}",  # a new patron each run
         "device": str(DeviceType.objects.values_list("pk", flat=True)[0]),
+        "way": "library",
         "consent": "on",
         "started": re.search(r'name="started" value="([^"]+)"', form)[1],
     }

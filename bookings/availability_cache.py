@@ -374,7 +374,7 @@ def _render_page(request: HttpRequest, library: Library, listed: _List) -> HttpR
     return response
 
 
-def _is_the_same_for_everyone(request: HttpRequest) -> bool:
+def is_the_same_for_everyone(request: HttpRequest) -> bool:
     """A visitor without a session, messages or a query string sees what any other would: the
     page has no form (the language switcher is links), so not even a CSRF token differs."""
     return (
@@ -397,7 +397,8 @@ class _Page:
     valid_until: dt.datetime
 
 
-def _serve(request: HttpRequest, page: _Page) -> HttpResponse:
+def serve_page(request: HttpRequest, page: "_Page") -> HttpResponse:
+    """A page rendered once (`body`, and `gzipped` for browsers that take it), served as is."""
     if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
         response = HttpResponse(page.gzipped)
         response["Content-Encoding"] = "gzip"
@@ -433,7 +434,7 @@ def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) ->
     then. Any change shows at once: the services bump the library's version, and so does the
     admin when the library, its guides or single slots are edited.
     """
-    if not _is_the_same_for_everyone(request):
+    if not is_the_same_for_everyone(request):
         library = get_object_or_404(Library, slug=slug, is_active=True)
         version = library_version(library.pk)
         listed = _free_times_list(
@@ -456,7 +457,7 @@ def free_times_response(request: HttpRequest, slug: str, *, now: dt.datetime) ->
         if version is not None:  # else nothing could tell this copy is stale: keep none
             cache.set(key, page, timeout=FRAGMENT_SECONDS)
             _local.set(key, page)
-    return _serve(request, page)
+    return serve_page(request, page)
 
 
 # --- The embeddable list of the next free times (/libraries/<library>/embed/) ------------------

@@ -17,7 +17,7 @@ from django.db.models import Avg, Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings import notifications
+from bookings import cache_versions, notifications
 from bookings.models import Booking, FeedbackAnswer, FeedbackInvitation, Library, Notification
 from bookings.models.feedback import COMMENT_MAX_LENGTH, PRINCIPLE_FIELDS, RATING_FIELDS
 from bookings.models.private_link import feedback_token_for, hash_token
@@ -137,6 +137,7 @@ def feedback_answer(
         if not taken:
             invitation.refresh_from_db()
             raise FeedbackClosed(why_closed(invitation, now=now) or ANSWERED)
+        feedback_changed()  # the averages on the principles page
         return FeedbackAnswer.objects.create(
             library_id=invitation.booking.library_id,
             answered_on=timezone.localdate(now),
@@ -162,6 +163,19 @@ class LibraryFeedback:
     answers: int
     helped: float | None
     principles: dict[str, float | None]
+
+
+# Bumped by every answer: pages that show the averages (the principles page, rendered once
+# and cached) are rendered afresh.
+VERSION_KEY = "feedback:version"
+
+
+def feedback_changed() -> None:
+    cache_versions.bump(VERSION_KEY)
+
+
+def feedback_version() -> int | None:
+    return cache_versions.current(VERSION_KEY)
 
 
 def patron_feedback_summaries(*, now: dt.datetime) -> list[LibraryFeedback]:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from . import page_cache
 from .content import snapshot_of
 from .models import (
     LANGUAGE_CODES,
@@ -41,6 +42,7 @@ def page_publish(
             _("Add at least one principle to the draft before publishing it."), code="empty"
         )
     last = page.versions.aggregate(last=Max("number"))["last"] or 0
+    page_cache.page_changed()  # bumped again after the commit (cache_versions)
     try:
         with transaction.atomic():
             page.versions.filter(is_current=True).update(is_current=False)

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from bookings.feedback import patron_feedback_summaries
 from digiopas.middleware import staff_page
 
+from . import page_cache
 from .content import PageContent, localise, snapshot_of
 from .models import Page, PublishedVersion
 
@@ -21,12 +22,22 @@ def page(request: HttpRequest) -> HttpResponse:
     # On the principles page because it measures them; the page serves every library, so the
     # table has a row per library (one query), and a library's own free-times page stays a
     # page for booking (and stays cached as it is).
-    summaries = patron_feedback_summaries(now=timezone.now())
-    return _published(request, "principles/page.html", patron_feedback=summaries)
+    now = timezone.now()
+
+    def render_page() -> HttpResponse:
+        summaries = patron_feedback_summaries(now=now)
+        return _published(request, "principles/page.html", patron_feedback=summaries)
+
+    return page_cache.cached_response(request, "page", render_page, now=now)
 
 
 def poster(request: HttpRequest) -> HttpResponse:
-    return _published(request, "principles/poster.html")
+    return page_cache.cached_response(
+        request,
+        "poster",
+        lambda: _published(request, "principles/poster.html"),
+        now=timezone.now(),
+    )
 
 
 def _may_see_drafts(user) -> bool:

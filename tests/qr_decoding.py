@@ -4,6 +4,8 @@ import re
 
 import segno
 
+from bookings.qr_codes import MASK
+
 PATH = re.compile(r'<path stroke="#000" d="([^"]+)"')
 
 
@@ -26,8 +28,8 @@ def dark_modules(svg: str) -> set[tuple[int, int]]:
 
 
 def modules_of(url: str, *, border: int = 4) -> set[tuple[int, int]]:
-    """The dark modules of the QR code (error correction M) that encodes `url`."""
-    matrix = segno.make(url, error="m", micro=False, boost_error=False).matrix
+    """The dark modules of the QR code (error correction M, our mask) that encodes `url`."""
+    matrix = segno.make(url, error="m", micro=False, boost_error=False, mask=MASK).matrix
     return {
         (row + border, column + border)
         for row, values in enumerate(matrix)

@@ -211,6 +211,10 @@ def library_free_times(
         listed = free_times.library_free_times(slug, now=now)
         if listed is None:
             return Status(404, {"detail": _("There is no such library. See /api/v1/libraries.")})
+        if unfiltered:  # written once when the list was made
+            if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+                return answer.gzipped(listed.gzipped)
+            return answer.json(listed.body)
         times = free_times.matching(
             listed.times,
             first_day=first_day,
@@ -219,8 +223,6 @@ def library_free_times(
             minutes=minutes,
             way=way,
         )
-        if unfiltered and re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
-            return answer.gzipped(listed.gzipped)
         # Joined from JSON written when the list was made, not serialised afresh: the shape
         # is schemas.LibraryFreeTimes, as the tests check.
         return answer.json(free_times.answer_json(listed, times))

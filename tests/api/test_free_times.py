@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings import services
+from bookings.api import free_times as api_free_times
 from bookings.availability import bookable_slots, slot_lengths
 from bookings.models import Slot
 from bookings.waiting_list import waiting_list_join, waiting_list_offer
@@ -264,6 +265,23 @@ def test_the_answer_without_filters_comes_compressed_and_the_same(client, librar
     assert json.loads(gzip.decompress(gzipped.content)) == plain.json()
     assert "Accept-Encoding" in gzipped["Vary"] and "Accept-Encoding" in plain["Vary"]
     assert "Content-Encoding" not in filtered and len(filtered.json()["times"]) == 2
+
+
+def test_the_answer_without_filters_is_written_once_not_on_every_request(
+    client, library, guide, monkeypatch
+):
+    make_slot_run(count=3, guide=guide, library=library, starts_at=days_ahead(2))
+    url = f"{API}/libraries/{library.slug}/free-times"
+    first = client.get(url)
+
+    def written_again(*args, **kwargs):
+        raise AssertionError("the unfiltered answer was joined again")
+
+    monkeypatch.setattr(api_free_times, "answer_json", written_again)
+    again = client.get(url)
+
+    assert again.content == first.content
+    assert len(again.json()["times"]) == 3
 
 
 def test_with_the_shared_database_cache_a_booking_is_gone_from_the_next_answer(

@@ -362,6 +362,7 @@ def answers(library, count: int, *, days_ago: int = 10, **ratings) -> None:
     FeedbackAnswer.objects.bulk_create(
         FeedbackAnswer(library=library, answered_on=day, **ratings) for _ in range(count)
     )
+    feedback.feedback_changed()  # as `feedback_answer` does for each answer
 
 
 def test_the_averages_show_only_from_the_minimum_number_of_answers(client, now, settings):
@@ -380,6 +381,24 @@ def test_the_averages_show_only_from_the_minimum_number_of_answers(client, now, 
     assert "<td>4.9</td>" in row  # helped: nine fives and a four
     assert "<td>4.1</td>" in row  # friendliness: nine fours and a five
     assert f"<td>{settings.FEEDBACK_MIN_ANSWERS}</td>" in row
+
+
+def test_an_answer_sent_shows_in_the_averages_on_the_next_view_of_the_cached_page(
+    client, now, settings
+):
+    make_published_page(now=now)
+    library = make_library(name="Limingan kirjasto", shows_patron_feedback=True)
+    answers(library, settings.FEEDBACK_MIN_ANSWERS - 1, helped=5)
+    assert "Limingan kirjasto" not in client.get("/en/principles/").content.decode()
+    booking = visit(now, slot_library=library)
+
+    feedback.feedback_answer(
+        invitation=booking.feedback_invitation, ratings={"helped": 4}, comment="", now=now
+    )
+
+    page = client.get("/en/principles/").content.decode()
+    assert "Limingan kirjasto" in page
+    assert f"<td>{settings.FEEDBACK_MIN_ANSWERS}</td>" in page
 
 
 def test_a_library_that_did_not_choose_to_show_them_is_not_shown(client, now, settings):

@@ -1,8 +1,13 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from bookings import services as booking_services
+from bookings.models import FeedbackAnswer
 from principles import services
+from tests.factories import make_library
 from tests.principles.factories import (
     make_draft,
     make_guideline,
@@ -118,3 +123,68 @@ def test_it_runs_two_queries_however_many_principles_and_guidelines(
         response = client.get(reverse("principles:page"))
 
     assert response.text.count("<h3") == principles
+
+
+def test_the_page_is_rendered_once_and_then_served_with_no_query(
+    client, now, django_assert_num_queries
+):
+    make_published_page(now=now, title_fi="Palvelun periaatteet")
+    first = client.get(reverse("principles:page"))
+
+    with django_assert_num_queries(0):
+        again = client.get(reverse("principles:page"))
+
+    assert again.content == first.content
+    assert "Palvelun periaatteet" in again.text
+
+
+def test_publishing_shows_the_new_version_on_the_next_view(client, now):
+    version = make_published_page(now=now, title_fi="Vanha otsikko")
+    assert "Vanha otsikko" in client.get(reverse("principles:page")).text
+    assert "Vanha otsikko" in client.get(reverse("principles:poster")).text
+    page = version.page
+    page.title_fi = "Uusi otsikko"
+    page.save()
+
+    services.page_publish(page=page, user=None, now=now)
+
+    for url in (reverse("principles:page"), reverse("principles:poster")):
+        text = client.get(url).text
+        assert "Uusi otsikko" in text
+        assert "Vanha otsikko" not in text
+
+
+def test_each_language_is_cached_on_its_own(client, now):
+    make_published_page(now=now, title_fi="Periaatteet", title_en="Our principles")
+
+    assert '<h1 lang="fi">Periaatteet</h1>' in client.get(url_in("fi")).text
+    assert '<h1 lang="en">Our principles</h1>' in client.get(url_in("en")).text
+    assert '<h1 lang="fi">Periaatteet</h1>' in client.get(url_in("fi")).text
+
+
+def test_a_library_renamed_in_the_admin_shows_renamed_in_the_averages(client, now, settings):
+    make_published_page(now=now)
+    library = make_library(name="Vanha kirjasto", shows_patron_feedback=True)
+    FeedbackAnswer.objects.bulk_create(
+        FeedbackAnswer(library=library, answered_on=now.date(), helped=5)
+        for _ in range(settings.FEEDBACK_MIN_ANSWERS)
+    )
+    assert "Vanha kirjasto" in client.get(url_in("en")).text
+    library.name = "Uusi kirjasto"
+    library.save()
+
+    booking_services.library_changed(library.pk)  # what the admin calls on saving a library
+
+    assert "Uusi kirjasto" in client.get(url_in("en")).text
+
+
+def test_a_visitor_with_a_session_gets_the_page_rendered_for_them(client, now, coordinator):
+    make_published_page(now=now)
+    client.get(reverse("principles:page"))
+    client.force_login(coordinator)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("principles:page"))
+
+    assert response.status_code == 200
+    assert any("principles_publishedversion" in query["sql"] for query in queries)
