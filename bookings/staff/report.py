@@ -290,7 +290,9 @@ def report_for(
     visits = _visits_by_library(bookings, periods)
     keys_kept_from = now - dt.timedelta(days=settings.PATRON_KEY_RETENTION_DAYS)
     counted = {when: periods[when].starts_at >= keys_kept_from for when in WHEN}
-    patrons = _patron_counts(bookings, periods, by_library=True)
+    # No library to count in (a new site, a coordinator not yet given one): no patrons, and
+    # no raw SQL around a query that would select nothing.
+    patrons = _patron_counts(bookings, periods, by_library=True) if chosen else []
     if len(chosen) > 1:  # one library's patrons are all the patrons
         patrons += _patron_counts(bookings, periods, by_library=False)
     else:
@@ -312,7 +314,7 @@ def report_for(
         Column(library, figures(library.pk, NOW), figures(library.pk, EARLIER))
         for library in chosen
     ]
-    total = Column(None, KeyFigures(), KeyFigures())
+    total = Column(None, figures(None, NOW), figures(None, EARLIER))
     for column in columns:
         total.now.add(column.now)
         total.earlier.add(column.earlier)
@@ -323,9 +325,6 @@ def report_for(
         column = by_id[library_id] if library_id is not None else total
         figures_then = column.now if when == NOW else column.earlier
         figures_then.patrons, figures_then.returning = different, returning
-    for column_figures, when in ((total.now, NOW), (total.earlier, EARLIER)):
-        if counted[when] and column_figures.patrons is None:
-            column_figures.patrons, column_figures.returning = 0, 0
     return Report(
         period=period,
         earlier=periods[EARLIER],

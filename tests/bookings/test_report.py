@@ -6,6 +6,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -322,3 +323,13 @@ def test_the_report_needs_the_statistics_permission(client, scenario):
     assert client.get(url).status_code == 302  # to the login
     client.force_login(make_staff(scenario.liminka))
     assert client.get(url).status_code == 403
+
+
+def test_a_site_without_libraries_gets_empty_figures_not_an_error(client):
+    assert report_for(libraries=[], period=DECEMBER, now=MADE_AT).whole.now.visits == 0
+    user = get_user_model().objects.create_superuser(username="new-site", email="")
+    client.force_login(user)  # a new site: no library yet
+
+    for name in ("statistics_page", "statistics_report", "statistics_csv"):
+        response = client.get(report_url(name, period="month", month="2026-12"))
+        assert response.status_code == 200, name
