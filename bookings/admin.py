@@ -426,16 +426,23 @@ class ArchivedNotDeletedAdmin(admin.ModelAdmin):
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         if protected:
             used = self.bookings_using(objs)
+            # The box to untick, by its own label: "offered" for devices and topics, "in use"
+            # for referral places.
+            field = self.model._meta.get_field("is_active").verbose_name
             protected = [
                 ngettext(
-                    "%(name)s: %(count)d booking has it. Untick “offered” to stop offering it.",
-                    "%(name)s: %(count)d bookings have it. Untick “offered” to stop offering it.",
+                    "%(name)s: %(count)d booking has it. Untick “%(field)s” to stop offering it.",
+                    "%(name)s: %(count)d bookings have it. Untick “%(field)s” to stop offering it.",
                     used[obj.pk],
                 )
-                % {"name": obj, "count": used[obj.pk]}
+                % {"name": obj, "count": used[obj.pk], "field": field}
                 for obj in objs
                 if used.get(obj.pk)
             ]
+            # What stops the deletion is the bookings that point here, not a permission to
+            # delete bookings (nobody has that): without this, a device's or a referral
+            # place's page said "your account doesn't have permission" instead.
+            perms_needed = set()
         return deleted, model_count, perms_needed, protected
 
     def bookings_using(self, objs) -> dict[int, int]:

@@ -79,7 +79,10 @@ def test_a_topic_a_booking_used_cannot_be_deleted_and_the_admin_says_why(admin_c
     answer = admin_client.post(url, {"post": "yes"})
 
     assert page.status_code == 200 and answer.status_code == 200
-    assert "Pankkitunnukset: 1 booking has it." in page.content.decode()
+    assert (
+        "Pankkitunnukset: 1 booking has it. Untick “offered” to stop offering it."
+        in page.content.decode()
+    )
     assert list(booking.topics.all()) == [topic]
     with pytest.raises(ProtectedError):
         topic.delete()
@@ -218,3 +221,14 @@ def test_a_coordinator_can_still_take_a_guide_off_their_own_library(client):
     )
 
     assert set(guide.libraries.all()) == {liminka, tyrnava}
+
+
+def test_a_device_a_booking_used_cannot_be_deleted_and_the_admin_says_why(admin_client, now):
+    device = make_device(name="Tabletti")
+    make_booking(now=now, device=device)
+
+    page = admin_client.get(f"/en/admin/bookings/devicetype/{device.pk}/delete/").content.decode()
+
+    # The bookings keep it, whatever the user may delete (nobody may delete a booking).
+    assert "Tabletti: 1 booking has it. Untick “offered” to stop offering it." in page
+    assert "doesn't have permission" not in page

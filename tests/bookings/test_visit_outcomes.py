@@ -111,3 +111,19 @@ def test_the_statistics_count_outcomes_and_referrals(library, guide, now, bank):
         ("Pankin konttori", 2),
         ("Kansalaisneuvonta", 1),
     ]
+
+
+def test_a_referral_place_in_use_cannot_be_deleted_and_the_admin_names_its_own_box(
+    admin_client, library, guide, now, bank
+):
+    booking = visit(guide, library, now, 1)
+    booking_record_attendance(
+        booking=booking, status="attended", staff_notes="", now=now, outcome="referred",
+        referral=bank,
+    )  # fmt: skip
+
+    page = admin_client.get(f"/en/admin/bookings/referral/{bank.pk}/delete/").content.decode()
+
+    # The place's box is "in use" (a device's or a topic's is "offered").
+    assert "1 booking has it. Untick “in use” to stop offering it." in page
+    assert Referral.objects.filter(pk=bank.pk).exists()
