@@ -16,6 +16,7 @@ from bookings import availability, notifications, privacy, rules, services, wait
 from bookings.access import visible_libraries
 from bookings.models import AccessLogEntry, Booking, Slot
 from bookings.models.private_link import feedback_token_for
+from bookings.phone_numbers import phone_as_written
 from bookings.qr_codes import qr_code_svg
 from bookings.staff.desk_forms import (
     DeskBookingForm,
@@ -34,8 +35,45 @@ def desk_day(request: HttpRequest) -> HttpResponse:
     form = DeskTimesForm(
         request.GET or {"day": timezone.localdate()}, libraries=visible_libraries(request.user)
     )
-    context = {"form": form, "search_form": PatronSearchForm(), **_desk_times(form)}
+    context = {
+        "form": form,
+        "search_form": PatronSearchForm(),
+        "again": _next_visit_of(request),
+        **_desk_times(form),
+    }
     return render(request, "staff/desk_day.html", context)
+
+
+def _next_visit_of(request: HttpRequest) -> Booking | None:
+    """The visit whose patron the desk is booking again (`?again=`: "needs another visit" on
+    the printed day), if the staff member may see it and its details are still there."""
+    raw = request.GET.get("again", "")
+    if not raw.isdigit() or len(raw) > 18:
+        return None
+    return (
+        Booking.objects.filter(
+            pk=int(raw),
+            library__in=visible_libraries(request.user),
+            personal_data_erased_at__isnull=True,
+        )
+        .prefetch_related("topics")
+        .first()
+    )
+
+
+def _next_visit_initial(booking: Booking | None) -> dict:
+    """The desk form filled in with the patron's details from their last visit."""
+    if booking is None:
+        return {}
+    return {
+        "patron_name": booking.patron_name,
+        "phone": phone_as_written(booking.phone) if booking.phone else "",
+        "email": booking.email,
+        "language": booking.language,
+        "channel": Booking.Channel.DESK,
+        "device": booking.device_id,
+        "topics": [topic.pk for topic in booking.topics.all()],
+    }
 
 
 def _desk_times(form: DeskTimesForm) -> dict:
@@ -97,7 +135,13 @@ def desk_book(request: HttpRequest, slot_id: int) -> HttpResponse:
     if not lengths:
         messages.error(request, _("That time was just taken. Please choose another."))
         return redirect(back)
-    form = DeskBookingForm(request.POST or None, lengths=lengths, ways=slot.ways)
+    again = _next_visit_of(request)
+    form = DeskBookingForm(
+        request.POST or None,
+        initial=_next_visit_initial(again),
+        lengths=lengths,
+        ways=slot.ways,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -116,7 +160,8 @@ def desk_book(request: HttpRequest, slot_id: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             return redirect("staff:desk_slip", booking_id=booking.pk)
-    return render(request, "staff/desk_book.html", {"slot": slot, "form": form, "back": back})
+    context = {"slot": slot, "form": form, "back": back, "again": again}
+    return render(request, "staff/desk_book.html", context)
 
 
 @staff_member_required

@@ -109,7 +109,10 @@ def record_attendance(request: HttpRequest, booking_id: int) -> HttpResponse:
             ):
                 # The next visit with the same guide, booked while the patron is still there.
                 messages.info(request, _("Choose the next visit with the same guide."))
-                query = urlencode({"library": booking.library_id, "guide": booking.guide_id})
+                # Its details are filled in from this visit (desk_views._next_visit_of).
+                query = urlencode(
+                    {"library": booking.library_id, "guide": booking.guide_id, "again": booking.pk}
+                )
                 return redirect(f"{reverse('staff:desk_day')}?{query}")
     guide = request.POST.get("guide", "")
     day = timezone.localdate(booking.starts_at).isoformat()

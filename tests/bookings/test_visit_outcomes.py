@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from bookings.models import Booking, Library, Referral
 from bookings.services import booking_record_attendance
 from bookings.staff.statistics import Period, figures_for
-from tests.factories import make_booking, make_slot, make_staff
+from tests.factories import make_booking, make_guide, make_library, make_slot, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -58,11 +58,36 @@ def test_another_visit_leads_the_guide_to_book_it_with_the_same_guide(client, li
         {"status": "attended", "staff_notes": "", "outcome": "another_visit", "referral": ""},
     )
 
-    assert response["Location"] == f"/en/staff/book/?library={library.pk}&guide={guide.pk}"
+    assert response["Location"] == (
+        f"/en/staff/book/?library={library.pk}&guide={guide.pk}&again={booking.pk}"
+    )
     booking.refresh_from_db()
     assert booking.outcome == "another_visit"
     desk = client.get(response["Location"])
     assert desk.context["form"].cleaned_data["guide"] == guide
+    page = desk.content.decode()
+    assert "Choose the next visit of Aino Asiakas" in page
+    assert f'<input type="hidden" name="again" value="{booking.pk}">' in page
+
+    # The time chosen opens the desk form with the patron's details from this visit.
+    free = make_slot(guide=guide, library=library, starts_at=now + dt.timedelta(days=7))
+    form = client.get(f"/en/staff/book/{free.pk}/?again={booking.pk}").context["form"]
+    assert (form["patron_name"].value(), form["phone"].value()) == (
+        "Aino Asiakas",
+        "040 123 4567",
+    )
+    assert form["channel"].value() == "desk"
+
+
+def test_the_next_visit_prefill_shows_nothing_it_should_not(client, library, guide, now):
+    client.force_login(make_staff(library, permissions=["add_booking"]))
+    elsewhere = visit(make_guide(libraries=[make_library()]), None, now, 2)
+    free = make_slot(guide=guide, library=library, starts_at=now + dt.timedelta(days=7))
+
+    for again in (elsewhere.pk, "x", "9" * 40, ""):
+        page = client.get(f"/en/staff/book/{free.pk}/?again={again}")
+        assert page.status_code == 200
+        assert page.context["form"]["patron_name"].value() in (None, "")
 
 
 def test_a_bad_outcome_or_place_is_a_message_not_a_crash(client, library, guide, now):
