@@ -251,10 +251,6 @@ CORS_ALLOW_HEADERS = ["accept", "accept-language"]
 # A person needs a few seconds to fill in the form; a bot posts at once.
 FORM_MIN_FILL_SECONDS = env.int("FORM_MIN_FILL_SECONDS", default=3)
 
-# The statistics' covering indexes (Index.include) are a PostgreSQL speed-up; SQLite, which has
-# none, makes them plain indexes on the same keys, and says so in this warning.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
-
 # --- Privacy ---------------------------------------------------------------------------------
 # Patron names, contacts, needs and staff notes are erased this many days after the time.
 RETENTION_DAYS = env.int("RETENTION_DAYS", default=30)

@@ -531,3 +531,22 @@ def test_the_page_needs_the_same_queries_however_much_there_is(client, december)
     # the key figures (bookings.staff.report): 17 visits by library, 18 patrons by library,
     # 19 the waiting list, 20 feedback; 21 the library choices, 22 the guide choices.
     assert len(small) == len(large) == 22
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no covering indexes")
+def test_the_indexes_the_statistics_read_carry_what_they_count_on_postgresql():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname IN "
+            "('slot_by_library', 'booking_by_library')"
+        )
+        definitions = dict(cursor.fetchall())
+
+    assert (
+        "(library_id, starts_at) INCLUDE (id, guide_id, ends_at, booking_id)"
+        in (definitions["slot_by_library"])
+    )
+    assert (
+        "INCLUDE (id, guide_id, ends_at, status, way, outcome, channel, device_id"
+        in (definitions["booking_by_library"])
+    )
