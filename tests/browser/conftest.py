@@ -5,14 +5,40 @@ They run last (after every other test) with one browser for the whole session. W
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = Path("/usr/bin/chromium")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 NO_CHROMIUM = "/usr/bin/chromium is missing: apt-get install chromium"
+
+
+class OneRequestAtATime(ThreadedWSGIServer):
+    """The live server, answering one request at a time when it shares the tests' in-memory
+    SQLite connection. Its request threads all use that one connection: two requests at once
+    (a page, and Chromium's own /favicon.ico for the page before) used it together and SQLite
+    answered "bad parameter or other API misuse", a 503 in a CI run. On PostgreSQL each
+    thread has its own connection and requests still run side by side."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application) -> None:
+        if not self.connections_override:
+            return super().set_app(application)
+
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                return application(environ, start_response)
+
+        return super().set_app(one_at_a_time)
+
+
+LiveServerThread.server_class = OneRequestAtATime
 
 
 def pytest_collection_modifyitems(config, items) -> None:
