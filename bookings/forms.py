@@ -12,6 +12,13 @@ from bookings.phone_numbers import can_receive_texts, phone_e164
 
 # The largest id a database column holds; bigger numbers cannot name any row.
 LARGEST_ID = 2**63 - 1
+
+
+def row_id(raw: str) -> int | None:
+    """A row's id as sent in a form or query string, or None where it cannot name a row."""
+    return int(raw) if raw.isdigit() and 0 < int(raw) <= LARGEST_ID else None
+
+
 # The years a staff form's day may fall in: far enough for any real schedule or statistics,
 # near enough that the day before and after always exist (9999-12-31 has no next day).
 FIRST_YEAR = 2000

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from bookings import availability, privacy, services
 from bookings.access import visible_libraries
-from bookings.forms import LARGEST_ID
+from bookings.forms import row_id
 from bookings.models import AccessLogEntry, Booking, Closure, Slot
 from bookings.phone_numbers import can_receive_texts, phone_as_written
 from bookings.staff.absence_forms import GuideAbsenceForm
@@ -95,13 +95,9 @@ def _cancel_chosen(request: HttpRequest, closure: Closure) -> HttpResponse:
     return redirect("staff:closure_affected", closure_id=closure.pk)
 
 
-def _row_id(raw: str) -> int | None:
-    return int(raw) if raw.isdigit() and int(raw) <= LARGEST_ID else None
-
-
 def _move_chosen(request: HttpRequest, closure: Closure) -> HttpResponse:
-    booking_id = _row_id(request.POST.get("move", ""))
-    slot_id = _row_id(request.POST.get(f"slot-{booking_id}", ""))
+    booking_id = row_id(request.POST.get("move", ""))
+    slot_id = row_id(request.POST.get(f"slot-{booking_id}", ""))
     booking = Booking.objects.filter(pk=booking_id, library_id=closure.library_id).first()
     slot = Slot.objects.filter(pk=slot_id, library_id=closure.library_id).first()
     if booking is None or slot is None:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings import availability, notifications, privacy, rules, services, waiting_list
 from bookings.access import visible_libraries
+from bookings.forms import row_id
 from bookings.models import AccessLogEntry, Booking, Slot
 from bookings.models.private_link import feedback_token_for
 from bookings.phone_numbers import phone_as_written
@@ -47,12 +48,12 @@ def desk_day(request: HttpRequest) -> HttpResponse:
 def _next_visit_of(request: HttpRequest) -> Booking | None:
     """The visit whose patron the desk is booking again (`?again=`: "needs another visit" on
     the printed day), if the staff member may see it and its details are still there."""
-    raw = request.GET.get("again", "")
-    if not raw.isdigit() or len(raw) > 18:
+    pk = row_id(request.GET.get("again", ""))
+    if pk is None:
         return None
     return (
         Booking.objects.filter(
-            pk=int(raw),
+            pk=pk,
             library__in=visible_libraries(request.user),
             personal_data_erased_at__isnull=True,
         )

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings import memos, privacy
 from bookings.access import visible_libraries
-from bookings.forms import LARGEST_ID
+from bookings.forms import row_id
 from bookings.models import AccessLogEntry, Booking, MemoInstruction
 from bookings.staff.memo_forms import InstructionFilterForm, MemoForm
 
@@ -42,10 +42,6 @@ def _memo(booking: Booking):
         return None
 
 
-def _is_an_id(value: str) -> bool:
-    return value.isdigit() and 0 < int(value) <= LARGEST_ID
-
-
 def _instructions(request: HttpRequest, booking: Booking, filters: InstructionFilterForm, memo):
     """The published instructions to choose from: as the filter asks, and whatever the filter,
     those the memo carries and those just chosen (a draft among them stays out, and the form
@@ -57,7 +53,7 @@ def _instructions(request: HttpRequest, booking: Booking, filters: InstructionFi
         booking=booking,
         topic=wanted.get("topic"),
         language=wanted.get("language", ""),
-        also=also + [int(pk) for pk in posted if _is_an_id(pk)],
+        also=also + [pk for pk in map(row_id, posted) if pk is not None],
     )
 
 
