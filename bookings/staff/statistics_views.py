@@ -28,6 +28,12 @@ def _statistics_form(request: HttpRequest) -> StatisticsForm:
     return StatisticsForm(data, libraries=visible_libraries(request.user))
 
 
+def _same_choice(request: HttpRequest, name: str) -> str:
+    """Another of the statistics' addresses with this request's choice of period and library:
+    the page to correct a choice on, the printed report, the CSV."""
+    return f"{reverse(name)}?{request.GET.urlencode()}"
+
+
 @staff_member_required
 @permission_required("bookings.view_statistics", raise_exception=True)
 def statistics_page(request: HttpRequest) -> HttpResponse:
@@ -36,15 +42,14 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         figures = statistics.figures_for(**form.selection())
         report = reports.report_for(**form.selection(), now=timezone.now())
-    query = request.GET.urlencode()
     context = {
         "form": form,
         "figures": figures,
         "report": report,
         "tables": _report_tables(report) if report else [],
         "chart": week_bar_chart(figures.by_week) if figures else None,
-        "csv_url": f"{reverse('staff:statistics_csv')}?{query}",
-        "report_url": f"{reverse('staff:statistics_report')}?{query}",
+        "csv_url": _same_choice(request, "staff:statistics_csv"),
+        "report_url": _same_choice(request, "staff:statistics_report"),
         "feedback_minimum": settings.FEEDBACK_MIN_ANSWERS,
     }
     return render(request, "staff/statistics.html", context)
@@ -80,7 +85,7 @@ def statistics_report(request: HttpRequest) -> HttpResponse:
     """One A4 page for a library or the network: what a manager prints or saves as PDF."""
     form = _statistics_form(request)
     if not form.is_valid():
-        return redirect(f"{reverse('staff:statistics_page')}?{request.GET.urlencode()}")
+        return redirect(_same_choice(request, "staff:statistics_page"))
     report = reports.report_for(**form.selection(), now=timezone.now())
     fits = len(report.libraries) <= PRINTED_LIBRARIES
     context = {
@@ -96,7 +101,7 @@ def statistics_report(request: HttpRequest) -> HttpResponse:
         "tables": _printed_libraries(report) if report.is_network and fits else [],
         "too_many_libraries": not fits,
         "made_on": timezone.localdate(),
-        "back_url": f"{reverse('staff:statistics_page')}?{request.GET.urlencode()}",
+        "back_url": _same_choice(request, "staff:statistics_page"),
         "feedback_minimum": settings.FEEDBACK_MIN_ANSWERS,
     }
     return render(request, "staff/statistics_report.html", context)
@@ -136,7 +141,7 @@ def statistics_csv(request: HttpRequest) -> HttpResponse:
     form = _statistics_form(request)
     if not form.is_valid():
         # The page shows what to correct; a spreadsheet of errors would help nobody.
-        return redirect(f"{reverse('staff:statistics_page')}?{request.GET.urlencode()}")
+        return redirect(_same_choice(request, "staff:statistics_page"))
     figures = statistics.figures_for(**form.selection())
     report = reports.report_for(**form.selection(), now=timezone.now())
     period = figures.period
