@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import Booking, FeedbackAnswer, Guide, Library, WaitingListEntry, Way
 from bookings.models.feedback import RATING_FIELDS
-from bookings.staff.statistics import Period, as_text
+from bookings.staff.statistics import Period, as_text, minutes_in
 
 NOW, EARLIER = "now", "earlier"
 WHEN = (NOW, EARLIER)
@@ -152,37 +152,56 @@ def _bookings(libraries, guide: Guide | None) -> QuerySet[Booking]:
     return bookings.filter(guide=guide) if guide else bookings
 
 
+def _by_library(
+    queryset: QuerySet,
+    periods: dict[str, Period],
+    in_period: Callable[[Period], Q],
+    aggregates: Callable[[Period], dict],
+) -> Iterator[tuple[int, str, dict]]:
+    """`queryset`'s rows in either period grouped by library, in one query: (library id,
+    period, the period's `aggregates` by name). The periods may overlap (a range over a year):
+    each aggregate has its own filter."""
+    named = {
+        f"{when}_{name}": aggregate
+        for when, period in periods.items()
+        for name, aggregate in aggregates(period).items()
+    }
+    either = Q(in_period(periods[NOW])) | Q(in_period(periods[EARLIER]))
+    rows = queryset.filter(either).values("library_id").annotate(**named).order_by()
+    for row in rows:
+        for when in WHEN:
+            prefix = f"{when}_"
+            values = {k.removeprefix(prefix): v for k, v in row.items() if k.startswith(prefix)}
+            yield row["library_id"], when, values
+
+
 def _visits_by_library(bookings, periods: dict[str, Period]) -> dict[tuple[int, str], KeyFigures]:
-    """Visits held, their minutes, no-shows, ways and outcomes per library and period: one
-    grouped query over both periods (they may overlap: each count has its own filter)."""
+    """Visits held, their minutes, no-shows, ways and outcomes per library and period."""
     attended, duration = Q(status=Booking.Status.ATTENDED), F("ends_at") - F("starts_at")
-    aggregates = {}
-    for when, period in periods.items():
+
+    def aggregates(period: Period) -> dict:
         held = attended & _in(period)
-        aggregates |= {
-            f"{when}_visits": Count("pk", filter=held),
-            f"{when}_duration": Sum(duration, filter=held),
-            f"{when}_no_shows": Count("pk", filter=Q(status=Booking.Status.NO_SHOW) & _in(period)),
-            **{f"{when}_way_{way}": Count("pk", filter=held & Q(way=way)) for way in Way.values},
+        return {
+            "visits": Count("pk", filter=held),
+            "duration": Sum(duration, filter=held),
+            "no_shows": Count("pk", filter=Q(status=Booking.Status.NO_SHOW) & _in(period)),
+            **{f"way_{way}": Count("pk", filter=held & Q(way=way)) for way in Way.values},
             **{
-                f"{when}_outcome_{outcome}": Count("pk", filter=held & Q(outcome=outcome))
+                f"outcome_{outcome}": Count("pk", filter=held & Q(outcome=outcome))
                 for outcome in Booking.Outcome.values
             },
         }
-    either = Q(_in(periods[NOW])) | Q(_in(periods[EARLIER]))
-    rows = bookings.filter(either).values("library_id").annotate(**aggregates).order_by()
-    figures = {}
-    for row in rows:
-        for when in WHEN:
-            duration_sum = row[f"{when}_duration"]
-            figures[row["library_id"], when] = KeyFigures(
-                visits=row[f"{when}_visits"],
-                minutes=int(duration_sum.total_seconds() // 60) if duration_sum else 0,
-                no_shows=row[f"{when}_no_shows"],
-                by_way={way: row[f"{when}_way_{way}"] for way in Way.values},
-                by_outcome={o: row[f"{when}_outcome_{o}"] for o in Booking.Outcome.values},
-            )
-    return figures
+
+    return {
+        (library_id, when): KeyFigures(
+            visits=values["visits"],
+            minutes=minutes_in(values["duration"]),
+            no_shows=values["no_shows"],
+            by_way={way: values[f"way_{way}"] for way in Way.values},
+            by_outcome={o: values[f"outcome_{o}"] for o in Booking.Outcome.values},
+        )
+        for library_id, when, values in _by_library(bookings, periods, _in, aggregates)
+    }
 
 
 def _patron_counts(bookings, periods: dict[str, Period], *, by_library: bool) -> list[tuple]:
@@ -225,21 +244,16 @@ def _waiting_by_library(libraries, periods: dict[str, Period]) -> dict[tuple[int
     def joined(period: Period) -> Q:
         return Q(created_at__gte=period.starts_at, created_at__lt=period.ends_at)
 
-    aggregates = {}
-    for when, period in periods.items():
-        aggregates[f"{when}_joined"] = Count("pk", filter=joined(period))
-        aggregates[f"{when}_unmet"] = Count("pk", filter=joined(period) & Q(booking__isnull=True))
-    rows = (
-        WaitingListEntry.objects.filter(library__in=libraries)
-        .filter(Q(joined(periods[NOW])) | Q(joined(periods[EARLIER])))
-        .values("library_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
+    def aggregates(period: Period) -> dict:
+        return {
+            "joined": Count("pk", filter=joined(period)),
+            "unmet": Count("pk", filter=joined(period) & Q(booking__isnull=True)),
+        }
+
+    entries = WaitingListEntry.objects.filter(library__in=libraries)
     return {
-        (row["library_id"], when): (row[f"{when}_joined"], row[f"{when}_unmet"])
-        for row in rows
-        for when in WHEN
+        (library_id, when): (values["joined"], values["unmet"])
+        for library_id, when, values in _by_library(entries, periods, joined, aggregates)
     }
 
 
@@ -247,27 +261,21 @@ def _feedback_by_library(libraries, periods: dict[str, Period]) -> dict[tuple[in
     def answered(period: Period) -> Q:
         return Q(answered_on__gte=period.first_on, answered_on__lte=period.last_on)
 
-    aggregates = {}
-    for when, period in periods.items():
-        aggregates[f"{when}_answers"] = Count("pk", filter=answered(period))
-        for rating in RATING_FIELDS:
-            aggregates[f"{when}_sum_{rating}"] = Sum(rating, filter=answered(period))
-            aggregates[f"{when}_rated_{rating}"] = Count(rating, filter=answered(period))
-    rows = (
-        FeedbackAnswer.objects.filter(library__in=libraries)
-        .filter(Q(answered(periods[NOW])) | Q(answered(periods[EARLIER])))
-        .values("library_id")
-        .annotate(**aggregates)
-        .order_by()
-    )
+    def aggregates(period: Period) -> dict:
+        return {
+            "answers": Count("pk", filter=answered(period)),
+            **{f"sum_{r}": Sum(r, filter=answered(period)) for r in RATING_FIELDS},
+            **{f"rated_{r}": Count(r, filter=answered(period)) for r in RATING_FIELDS},
+        }
+
+    answers = FeedbackAnswer.objects.filter(library__in=libraries)
     return {
-        (row["library_id"], when): Feedback(
-            answers=row[f"{when}_answers"],
-            sums={rating: row[f"{when}_sum_{rating}"] or 0 for rating in RATING_FIELDS},
-            rated={rating: row[f"{when}_rated_{rating}"] for rating in RATING_FIELDS},
+        (library_id, when): Feedback(
+            answers=values["answers"],
+            sums={rating: values[f"sum_{rating}"] or 0 for rating in RATING_FIELDS},
+            rated={rating: values[f"rated_{rating}"] for rating in RATING_FIELDS},
         )
-        for row in rows
-        for when in WHEN
+        for library_id, when, values in _by_library(answers, periods, answered, aggregates)
     }
 
 

@@ -190,7 +190,7 @@ class Figures:
         return sum(row.count for row in self.by_channel)
 
 
-def _minutes(duration: dt.timedelta | None) -> int:
+def minutes_in(duration: dt.timedelta | None) -> int:
     return int(duration.total_seconds() // 60) if duration else 0
 
 
@@ -234,8 +234,8 @@ def by_guide(slots: QuerySet[Slot], bookings: QuerySet[Booking]) -> list[GuideRo
         guides[row["guide_id"]] = GuideRow(
             name=row["guide__display_name"],
             opened_slots=row["opened_slots"],
-            opened_minutes=_minutes(row["opened"]),
-            booked_minutes=_minutes(row["booked"]),
+            opened_minutes=minutes_in(row["opened"]),
+            booked_minutes=minutes_in(row["booked"]),
         )
     for row in booking_rows:
         guide = guides.setdefault(row["guide_id"], GuideRow(name=row["guide__display_name"]))
